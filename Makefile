@@ -1,0 +1,31 @@
+# Two set-up commands on a fresh machine: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+# The fixed, documented demo key; a real deployment sets MAALBAR_PSEUDONYM_KEY itself.
+DEMO_KEY := maalbar-demo-key-not-secret
+
+.PHONY: run test lint ui docs bench clean
+
+$(BIN)/maalbar: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(BIN)/maalbar
+	MAALBAR_PSEUDONYM_KEY=$${MAALBAR_PSEUDONYM_KEY:-$(DEMO_KEY)} $(BIN)/maalbar run --demo-if-empty
+
+test: $(BIN)/maalbar
+	$(BIN)/maalbar prepare
+	$(BIN)/pytest -q
+
+lint: $(BIN)/maalbar
+	$(BIN)/ruff check dagster_project expectations tests
+	$(BIN)/sqlfluff lint dbt/models dbt/tests
+
+ui: $(BIN)/maalbar
+	$(BIN)/maalbar prepare
+	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf data dbt/target dbt/logs

@@ -1,0 +1,1 @@
+"""Maalbar: data pipeline and warehouse for trust-based municipal management."""

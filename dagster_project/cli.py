@@ -1,0 +1,122 @@
+"""`maalbar demo | run | status | prepare`: the commands of published.md."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from dagster_project.lib import config
+
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+"""
+
+
+def _prepare_environment() -> config.Settings:
+    """Resolve paths once and hand them to every step (and to the dbt process) absolute."""
+    settings = config.settings()
+    settings.ensure_dirs()
+    os.environ["MAALBAR_DATA_DIR"] = str(settings.data_dir)
+    os.environ["MAALBAR_LANDING_DIR"] = str(settings.landing_dir)
+    os.environ["MAALBAR_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home)))
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        (home / "dagster.yaml").write_text(DAGSTER_YAML)
+    return settings
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dagster_project.demo import generate
+
+    started = time.perf_counter()
+    counts = generate(Path(args.out), scale=args.scale, seed=args.seed)
+    summary = ", ".join(f"{value:,} {name}" for name, value in counts.items())
+    print(f"demo municipality (scale {args.scale}, seed {args.seed}) written to {args.out}: "
+          f"{summary} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _landing_is_empty(landing: Path) -> bool:
+    return not landing.exists() or not any(p.is_file() for p in landing.rglob("*"))
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from dagster_project.lib.dbt_manifest import ensure_manifest
+
+    parsed = ensure_manifest()
+    print("dbt manifest parsed" if parsed else "dbt manifest is up to date")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _prepare_environment()
+    if args.demo_if_empty and _landing_is_empty(settings.landing_dir):
+        print(f"landing folder {settings.landing_dir} is empty: writing the demo municipality")
+        cmd_demo(argparse.Namespace(out=str(settings.landing_dir), scale="S", seed=42))
+    if not settings.landing_dir.is_dir():
+        print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
+        return 1
+    from dagster_project.lib.landing import unknown_files
+
+    for path in unknown_files(settings):
+        print(f"warning: {path} matches no file pattern of sources.md; ignored")
+
+    from dagster_project.lib.dbt_manifest import ensure_manifest
+
+    ensure_manifest()
+    from dagster_project.lib.runner import run_pipeline
+
+    outcome = run_pipeline(settings)
+    if outcome.success:
+        print(f"published: {settings.published_path}")
+        for line in outcome.notes:
+            print(line)
+        return 0
+    print("run failed; the previous publication is unchanged. Reasons:", file=sys.stderr)
+    for reason in outcome.reasons:
+        print(f"  - {reason}", file=sys.stderr)
+    return 1
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from dagster_project.lib.status import print_status
+
+    return print_status(config.settings(), limit=args.limit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="maalbar", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="write a demo municipality's source exports")
+    demo.add_argument("--out", required=True, help="the landing folder to write into")
+    demo.add_argument("--scale", choices=["S", "M", "L"], default="S")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.set_defaults(func=cmd_demo)
+
+    run = commands.add_parser("run", help="run the whole pipeline on $MAALBAR_LANDING_DIR")
+    run.add_argument(
+        "--demo-if-empty",
+        action="store_true",
+        help="write the demo municipality into the landing folder first if it is empty",
+    )
+    run.set_defaults(func=cmd_run)
+
+    status = commands.add_parser("status", help="recent files of the ledger and their state")
+    status.add_argument("--limit", type=int, default=30)
+    status.set_defaults(func=cmd_status)
+
+    prepare = commands.add_parser("prepare", help="parse the dbt project if it changed")
+    prepare.set_defaults(func=cmd_prepare)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+"""The one Definitions object: ingest → dbt → quality gates → publication."""
+
+
+import dagster as dg
+
+from dagster_project.defs.ingest.assets import ingest_assets
+from dagster_project.defs.publish import published_database
+from dagster_project.defs.quality import quality_checks
+from dagster_project.defs.transform import dbt_resource, maalbar_dbt_assets
+
+# One process, steps in order: DuckDB takes one writer, and dbt runs between our steps.
+maalbar_job = dg.define_asset_job(
+    "maalbar",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="The whole pipeline: ingest, transform, validate, publish.",
+)
+
+defs = dg.Definitions(
+    assets=[*ingest_assets, maalbar_dbt_assets, published_database],
+    asset_checks=quality_checks,
+    jobs=[maalbar_job],
+    resources={"dbt": dbt_resource()},
+    executor=dg.in_process_executor,
+)

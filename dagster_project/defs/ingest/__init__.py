@@ -1,0 +1,1 @@
+"""One module per source system of sources.md; each declares its files and raw assets."""

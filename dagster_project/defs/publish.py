@@ -1,0 +1,205 @@
+"""Write-audit-publish: copy the marts into a candidate file, audit it, swap it in atomically.
+
+BI tools read `published/maalbar.duckdb`. The candidate is written beside it and moved over
+it with one rename, so a reader sees the old or the new publication, never a mix, and a
+reader holding the old file open keeps reading it undisturbed. A failed audit leaves the
+previous publication byte for byte as it was.
+"""
+
+
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.lib import config
+from dagster_project.lib.config import Settings
+
+# BI drivers lag the DuckDB library; this storage version opens in DuckDB 1.4 and later.
+STORAGE_COMPATIBILITY = "v1.4.0"
+PRIMARY_KEYS = {
+    "kpi_values": ("kpi_id", "omkostningssted", "periode"),
+    "goal_progress": ("indikator_id", "periode"),
+    "dim_organisation": ("omkostningssted",),
+    "dim_kpi": ("kpi_id",),
+}
+# Audit trail that travels with the figures (schema meta of the publication).
+PUBLISHED_META = ("file_ledger", "rejected_rows", "check_results")
+REQUIRED = {
+    "kpi_values": {
+        "kpi_id": "VARCHAR",
+        "omkostningssted": "VARCHAR",
+        "periode": "VARCHAR",
+        "periodetype": "VARCHAR",
+        "vaerdi": "DOUBLE",
+        "taeller": "DOUBLE",
+        "naevner": "DOUBLE",
+        "undertrykt": "BOOLEAN",
+    }
+}
+# A standalone ten-digit token, optionally with '-' after the sixth digit (published.md).
+CPR_TOKEN = r"(^|[^0-9A-Za-z])([0-9]{6})-?([0-9]{4})($|[^0-9A-Za-z])"
+
+
+class PublicationRefused(Exception):
+    pass
+
+
+def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[str, int]:
+    candidate.unlink(missing_ok=True)
+    con = duckdb.connect(
+        str(candidate), config={"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    )
+    try:
+        con.execute(f"ATTACH '{settings.warehouse_path}' AS wh (READ_ONLY)")
+        counts = {}
+        for schema, tables in (("marts", None), ("meta", PUBLISHED_META)):
+            con.execute(f"CREATE SCHEMA {schema}")
+            names = [
+                row[0]
+                for row in con.execute(
+                    "SELECT table_name FROM duckdb_tables() "
+                    "WHERE database_name = 'wh' AND schema_name = ? ORDER BY 1",
+                    [schema],
+                ).fetchall()
+            ]
+            for name in names:
+                if tables is not None and name not in tables:
+                    continue
+                con.execute(f"CREATE TABLE {schema}.{name} AS SELECT * FROM wh.{schema}.{name}")
+                if schema == "marts" and name in PRIMARY_KEYS:
+                    con.execute(
+                        f"ALTER TABLE {schema}.{name} ADD PRIMARY KEY "
+                        f"({', '.join(PRIMARY_KEYS[name])})"
+                    )
+                counts[f"{schema}.{name}"] = con.execute(
+                    f"SELECT count(*) FROM {schema}.{name}"
+                ).fetchone()[0]
+        _copy_comments(con)
+        con.execute(
+            "CREATE TABLE meta.publication AS SELECT ? AS run_id, now()::TIMESTAMP AS published_at",
+            [run_id],
+        )
+        con.execute("DETACH wh")
+        audit(con)
+        con.execute("CHECKPOINT")
+        return counts
+    finally:
+        con.close()
+
+
+def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
+    """Carry the column descriptions dbt persisted in the warehouse into the publication."""
+    for kind, rows in (
+        (
+            "TABLE",
+            con.execute(
+                "SELECT schema_name, table_name, NULL, comment FROM duckdb_tables() "
+                "WHERE database_name = 'wh' AND schema_name = 'marts' AND comment IS NOT NULL"
+            ).fetchall(),
+        ),
+        (
+            "COLUMN",
+            con.execute(
+                "SELECT c.schema_name, c.table_name, c.column_name, c.comment "
+                "FROM duckdb_columns() c WHERE c.database_name = 'wh' "
+                "AND c.schema_name = 'marts' AND c.comment IS NOT NULL"
+            ).fetchall(),
+        ),
+    ):
+        for schema, table, column, comment in rows:
+            target = f"{schema}.{table}" + (f".{column}" if column else "")
+            quoted = comment.replace("'", "''")
+            con.execute(f"COMMENT ON {kind} {target} IS '{quoted}'")
+
+
+def audit(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse a candidate that breaks published.md. Raises PublicationRefused."""
+    problems = []
+    for table, columns in REQUIRED.items():
+        actual = dict(
+            con.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() "
+                "WHERE schema_name = 'marts' AND table_name = ?",
+                [table],
+            ).fetchall()
+        )
+        for column, data_type in columns.items():
+            if actual.get(column) != data_type:
+                problems.append(
+                    f"marts.{table}.{column} must be {data_type}, is {actual.get(column)}"
+                )
+    suppressed_leaks = con.execute(
+        "SELECT count(*) FROM marts.kpi_values WHERE undertrykt "
+        "AND (vaerdi IS NOT NULL OR taeller IS NOT NULL OR naevner IS NOT NULL)"
+    ).fetchone()[0]
+    if suppressed_leaks:
+        problems.append(f"{suppressed_leaks} suppressed kpi_values rows carry a figure")
+    problems += _cpr_findings(con)
+    if problems:
+        raise PublicationRefused("; ".join(problems))
+
+
+def _cpr_findings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    findings = []
+    text_columns = con.execute(
+        "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+        "WHERE data_type = 'VARCHAR' AND schema_name IN ('marts', 'meta') "
+        "AND database_name = current_database()"
+    ).fetchall()
+    for schema, table, column in text_columns:
+        hits = con.execute(
+            f"""
+            SELECT count(*) FROM (
+                SELECT unnest(regexp_extract_all("{column}", '{CPR_TOKEN}', 2)) AS ddmmyy
+                FROM {schema}.{table} WHERE regexp_matches("{column}", '{CPR_TOKEN}')
+            ) WHERE try_strptime(ddmmyy, '%d%m%y') IS NOT NULL
+            """
+        ).fetchone()[0]
+        if hits:
+            findings.append(f"{schema}.{table}.{column} holds {hits} value(s) that look like CPR")
+    return findings
+
+
+def swap_in(candidate: Path, published: Path) -> None:
+    with candidate.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(candidate, published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@dg.asset(
+    key=dg.AssetKey(["published", "maalbar"]),
+    deps=[
+        dg.AssetKey(["marts", "kpi_values"]),
+        dg.AssetKey(["marts", "dim_organisation"]),
+        dg.AssetKey(["marts", "dim_kpi"]),
+    ],
+    group_name="publish",
+    kinds={"duckdb"},
+    description="published/maalbar.duckdb: the marts BI tools read, replaced atomically.",
+)
+def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = config.settings()
+    settings.ensure_dirs()
+    candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
+    try:
+        counts = build_candidate(settings, candidate, context.run_id)
+    except PublicationRefused as err:
+        candidate.unlink(missing_ok=True)
+        raise dg.Failure(f"publication refused: {err}") from None
+    except Exception:
+        candidate.unlink(missing_ok=True)
+        raise
+    swap_in(candidate, settings.published_path)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.published_path)),
+            **{name: count for name, count in counts.items()},
+        }
+    )

@@ -1,0 +1,138 @@
+"""Great Expectations suites as blocking Dagster asset checks.
+
+Frames are read from DuckDB once per check, holding only the columns the suite needs. A raw
+table is validated on the rows the current run loaded (earlier rows passed when they came).
+Every outcome is stored in meta.check_results, which the publication carries.
+"""
+
+
+from collections.abc import Callable
+
+import dagster as dg
+import pandas as pd
+
+from dagster_project.lib import config, warehouse
+from expectations import marts, raw_sources
+
+CHECK_RESULTS_DDL = """
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.check_results (
+    run_id VARCHAR NOT NULL,
+    asset VARCHAR NOT NULL,
+    check_name VARCHAR NOT NULL,
+    expectation VARCHAR,
+    column_name VARCHAR,
+    passed BOOLEAN NOT NULL,
+    observed VARCHAR,
+    checked_at TIMESTAMP
+)
+"""
+
+
+def store_results(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
+    con.execute(CHECK_RESULTS_DDL)
+    con.executemany(
+        "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [
+            (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed)
+            for o in outcomes
+        ],
+    )
+
+
+def _result(outcomes, rows: int) -> dg.AssetCheckResult:
+    failed = [o for o in outcomes if not o.passed]
+    return dg.AssetCheckResult(
+        passed=not failed,
+        metadata={
+            "rows_validated": rows,
+            "expectations": len(outcomes),
+            "failed": dg.MetadataValue.md(
+                "\n".join(f"- {o.expectation}({o.column}): {o.observed}" for o in failed) or "none"
+            ),
+        },
+    )
+
+
+def _run_suite(
+    context, asset: str, check_name: str, frame: pd.DataFrame, build: Callable
+) -> dg.AssetCheckResult:
+    from expectations.runner import validate
+
+    outcomes = validate(frame, f"{asset}.{check_name}", build) if len(frame) else []
+    with warehouse.connect(config.settings()) as con:
+        store_results(con, context.run_id, asset, check_name, outcomes)
+    return _result(outcomes, len(frame))
+
+
+def raw_suite_check(table: str, build: Callable, extra_columns: str = "") -> dg.AssetChecksDefinition:
+    key = dg.AssetKey(["raw", table])
+
+    @dg.asset_check(
+        asset=key,
+        name="gx_suite",
+        blocking=True,
+        description=f"Great Expectations suite expectations/raw_sources.py:{build.__name__} "
+        "on the rows this run loaded.",
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        with warehouse.connect(config.settings(), read_only=True) as con:
+            frame = con.execute(
+                f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 IN ("
+                "SELECT file_sha256 FROM meta.file_ledger "
+                "WHERE run_id = ? AND status = 'loaded' AND raw_table = ?)",
+                [context.run_id, table],
+            ).df()
+        return _run_suite(context, f"raw.{table}", "gx_suite", frame, build)
+
+    return _check
+
+
+KPI_VALUES = dg.AssetKey(["marts", "kpi_values"])
+
+
+@dg.asset_check(
+    asset=KPI_VALUES,
+    name="gx_suite",
+    blocking=True,
+    description="Keys, domains, suppression consistency and bounded percentages of kpi_values.",
+)
+def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        frame = con.execute(marts.kpi_frame_query()).df()
+        known = [row[0] for row in con.execute("SELECT kpi_id FROM marts.dim_kpi").fetchall()]
+        nodes = [r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()]
+    return _run_suite(
+        context,
+        "marts.kpi_values",
+        "gx_suite",
+        frame,
+        lambda f: marts.kpi_values(f, known, nodes),
+    )
+
+
+@dg.asset_check(
+    asset=KPI_VALUES,
+    name="reconciles_with_postings",
+    blocking=True,
+    description="forbrug_drift at the root equals the drift postings loaded, month by month.",
+)
+def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        frame = con.execute(marts.RECONCILIATION_QUERY).df()
+    return _run_suite(
+        context, "marts.kpi_values", "reconciles_with_postings", frame, marts.reconciliation
+    )
+
+
+posting_month = ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"
+
+quality_checks = [
+    raw_suite_check("organisation", raw_sources.organisation),
+    raw_suite_check("budget", raw_sources.budget),
+    raw_suite_check("posteringer", raw_sources.posteringer, posting_month),
+    raw_suite_check("befolkning", raw_sources.befolkning),
+    raw_suite_check("aktivitet", raw_sources.aktivitet),
+    kpi_values_suite,
+    kpi_values_reconciliation,
+]

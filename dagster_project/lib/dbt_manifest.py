@@ -1,0 +1,51 @@
+"""Keep dbt's manifest in step with the dbt sources.
+
+Dagster reads the manifest when the definitions load; a stale one silently drops new
+models and tests. Every run path calls `ensure_manifest()` first: it re-parses only when
+a file under dbt/ changed since the last parse (a content hash, not timestamps).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from dagster_project.lib.config import DBT_PROJECT_DIR
+
+_WATCHED = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "snapshots")
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+_STAMP = DBT_PROJECT_DIR / "target" / ".sources.sha256"
+
+
+def sources_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
+    digest = hashlib.sha256()
+    for name in _WATCHED:
+        root = project_dir / name
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            digest.update(str(path.relative_to(project_dir)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_manifest() -> bool:
+    """Parse the dbt project if its manifest is missing or stale. True when it parsed."""
+    current = sources_hash()
+    if MANIFEST.exists() and _STAMP.exists() and _STAMP.read_text() == current:
+        return False
+    from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
+
+    result = dbtRunner().invoke(
+        [
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--quiet",
+        ]
+    )
+    if not result.success:
+        raise RuntimeError(f"dbt parse failed: {result.exception}")
+    _STAMP.write_text(current)
+    return True

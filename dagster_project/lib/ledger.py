@@ -1,0 +1,90 @@
+"""The ledger of files: what was seen, loaded, rejected or quarantined, and why."""
+
+from __future__ import annotations
+
+import duckdb
+
+LEDGER_DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.file_ledger (
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    raw_table VARCHAR,
+    slot VARCHAR,
+    version VARCHAR,
+    size_bytes BIGINT,
+    encoding VARCHAR,
+    rows_read BIGINT,
+    rows_accepted BIGINT,
+    rows_rejected BIGINT,
+    status VARCHAR NOT NULL,
+    reason VARCHAR,
+    warnings VARCHAR,
+    run_id VARCHAR,
+    seen_at TIMESTAMP,
+    raw_copy VARCHAR,
+    PRIMARY KEY (file_name, file_sha256)
+);
+CREATE TABLE IF NOT EXISTS meta.rejected_rows (
+    file_name VARCHAR NOT NULL,
+    file_sha256 VARCHAR NOT NULL,
+    line_number INTEGER,
+    column_name VARCHAR,
+    value VARCHAR,
+    reason VARCHAR NOT NULL,
+    run_id VARCHAR
+);
+"""
+
+LOADED, QUARANTINED, SUPERSEDED = "loaded", "quarantined", "superseded"
+
+
+def ensure(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(LEDGER_DDL)
+
+
+def seen(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> str | None:
+    rows = con.execute(
+        "SELECT status FROM meta.file_ledger WHERE file_name = ? AND file_sha256 = ?",
+        [file_name, sha256],
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def current_in_slot(
+    con: duckdb.DuckDBPyConnection, raw_table: str, slot: str
+) -> tuple[str, str, str] | None:
+    """The loaded file (name, sha256, version) whose rows stand for this slot now."""
+    rows = con.execute(
+        "SELECT file_name, file_sha256, version FROM meta.file_ledger "
+        "WHERE raw_table = ? AND slot = ? AND status = 'loaded' ORDER BY seen_at DESC",
+        [raw_table, slot],
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def record(con: duckdb.DuckDBPyConnection, **row) -> None:
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    con.execute(
+        f"INSERT OR REPLACE INTO meta.file_ledger ({columns}, seen_at) "
+        f"VALUES ({marks}, now()::TIMESTAMP)",
+        list(row.values()),
+    )
+
+
+def quarantined_in_landing(
+    con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(name, reason) of the given landing files whose current bytes are quarantined."""
+    if not files:
+        return []
+    con.execute("CREATE OR REPLACE TEMP TABLE landing_now (file_name VARCHAR, file_sha256 VARCHAR)")
+    con.executemany("INSERT INTO landing_now VALUES (?, ?)", files)
+    return con.execute(
+        "SELECT l.file_name, l.reason FROM meta.file_ledger l "
+        "JOIN landing_now USING (file_name, file_sha256) "
+        "WHERE l.status = 'quarantined' ORDER BY l.file_name"
+    ).fetchall()

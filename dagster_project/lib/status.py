@@ -1,0 +1,36 @@
+"""`maalbar status`: the ledger's recent state, for an operator."""
+
+from __future__ import annotations
+
+from dagster_project.lib import warehouse
+from dagster_project.lib.config import Settings
+
+
+def print_status(settings: Settings, limit: int = 30) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not settings.warehouse_path.exists():
+        console.print(f"no warehouse yet at {settings.warehouse_path}: nothing has run")
+        return 0
+    with warehouse.connect(settings, read_only=True) as con:
+        rows = con.execute(
+            "SELECT seen_at, file_name, status, rows_accepted, rows_rejected, "
+            "coalesce(reason, warnings, '') FROM meta.file_ledger "
+            "ORDER BY seen_at DESC, file_name LIMIT ?",
+            [limit],
+        ).fetchall()
+    table = Table(title=f"Ledger of {settings.data_dir} (newest first)")
+    for column in ("seen", "file", "status", "accepted", "rejected", "reason"):
+        table.add_column(column)
+    for seen, name, status, accepted, rejected, reason in rows:
+        style = {"quarantined": "red", "superseded": "dim"}.get(status, "")
+        table.add_row(
+            f"{seen:%Y-%m-%d %H:%M}", name, f"[{style}]{status}[/]" if style else status,
+            str(accepted or 0), str(rejected or 0), reason[:120],
+        )
+    console.print(table)
+    if settings.published_path.exists():
+        console.print(f"published: {settings.published_path}")
+    return 0

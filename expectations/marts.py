@@ -1,0 +1,78 @@
+"""Suites for the published marts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+PERIOD_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
+# Shares that cannot leave 0..100 by definition (forbrugsprocent can: overspending).
+BOUNDED_PCT = (
+    "sygefravaer_pct",
+    "korttidssygefravaer_pct",
+    "langtidssygefravaer_pct",
+    "svarprocent",
+    "forslag_gennemfoert_pct",
+)
+
+
+def kpi_values(frame: pd.DataFrame, known_kpis: list[str], nodes: list[str]) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeInSet(column="kpi_id", value_set=known_kpis),
+        gxe.ExpectColumnValuesToBeInSet(column="omkostningssted", value_set=nodes),
+        gxe.ExpectColumnValuesToMatchRegex(column="periode", regex=PERIOD_REGEX),
+        gxe.ExpectColumnValuesToBeInSet(column="periodetype", value_set=["maaned", "aar"]),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["kpi_id", "omkostningssted", "periode"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="undertrykt"),
+        # A shown figure has a value; a suppressed one has neither value nor its parts.
+        gxe.ExpectColumnValuesToBeInSet(column="suppression_state", value_set=["shown", "hidden"]),
+        gxe.ExpectColumnValuesToBeBetween(column="bounded_pct", min_value=0, max_value=100),
+    ]
+
+
+def kpi_frame_query() -> str:
+    """kpi_values with derived columns the suite checks (computed in SQL, once)."""
+    bounded = ", ".join(f"'{kpi}'" for kpi in BOUNDED_PCT)
+    return f"""
+        SELECT kpi_id, omkostningssted, periode, periodetype, undertrykt,
+            CASE
+                WHEN NOT undertrykt AND vaerdi IS NOT NULL AND taeller IS NOT NULL THEN 'shown'
+                WHEN undertrykt AND vaerdi IS NULL AND taeller IS NULL AND naevner IS NULL
+                    THEN 'hidden'
+                ELSE 'inconsistent'
+            END AS suppression_state,
+            CASE WHEN kpi_id IN ({bounded}) THEN vaerdi END AS bounded_pct
+        FROM marts.kpi_values
+    """
+
+
+def reconciliation(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="published_drift", column_B="loaded_drift"),
+        gxe.ExpectColumnValuesToNotBeNull(column="published_drift"),
+    ]
+
+
+RECONCILIATION_QUERY = """
+    -- Drift spending at the root, per month, against the postings loaded into raw.
+    WITH root AS (
+        SELECT omkostningssted FROM raw.organisation WHERE overordnet IS NULL
+    ),
+    loaded AS (
+        SELECT regnskabsmaaned AS periode, round(sum(beloeb), 2)::DOUBLE AS loaded_drift
+        FROM raw.posteringer WHERE dranst IN ('1', '2')
+        GROUP BY 1
+    ),
+    published AS (
+        SELECT periode, round(vaerdi, 2) AS published_drift
+        FROM marts.kpi_values
+        WHERE kpi_id = 'forbrug_drift' AND periodetype = 'maaned'
+            AND omkostningssted = (SELECT omkostningssted FROM root)
+    )
+    SELECT loaded.periode, published.published_drift, loaded.loaded_drift
+    FROM loaded LEFT JOIN published USING (periode)
+    ORDER BY 1
+"""

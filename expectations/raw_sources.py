@@ -1,0 +1,89 @@
+"""Suites for the raw tables: what every loaded row must satisfy."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FUNKTION_REGEX = r"^[0-9]\.[0-9]{2}\.[0-9]{2}$"
+LINEAGE = ["_file_name", "_file_sha256", "_line_number"]
+
+
+def _lineage(gxe) -> list:
+    return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in LINEAGE]
+
+
+def organisation(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    codes = frame["omkostningssted"].dropna().unique().tolist()
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
+        gxe.ExpectColumnValuesToBeUnique(column="omkostningssted"),
+        gxe.ExpectColumnValuesToNotBeNull(column="navn"),
+        gxe.ExpectColumnValuesToBeInSet(column="overordnet", value_set=codes),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="niveau", value_set=["kommune", "omraade", "center", "enhed"]
+        ),
+        # A single root: at most one row without a parent (ingest rejects a file with none).
+        gxe.ExpectColumnValuesToNotBeNull(column="overordnet", mostly=_mostly(frame, 1)),
+        *_lineage(gxe),
+    ]
+
+
+def _mostly(frame: pd.DataFrame, allowed_nulls: int) -> float:
+    return 0.0 if len(frame) <= allowed_nulls else (len(frame) - allowed_nulls) / len(frame)
+
+
+def budget(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(column="aar", min_value=1990, max_value=2100),
+        gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
+        gxe.ExpectColumnValuesToMatchRegex(column="funktion", regex=FUNKTION_REGEX),
+        gxe.ExpectColumnValuesToMatchRegex(column="dranst", regex=r"^[0-9]$"),
+        gxe.ExpectColumnValuesToBeInSet(column="budgettype", value_set=["OPR", "TB", "OVF"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="beloeb"),
+        *_lineage(gxe),
+    ]
+
+
+def posteringer(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="regnskabsmaaned", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="bilagsnr"),
+        gxe.ExpectColumnValuesToNotBeNull(column="posteringsdato"),
+        gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
+        gxe.ExpectColumnValuesToMatchRegex(column="funktion", regex=FUNKTION_REGEX),
+        gxe.ExpectColumnValuesToMatchRegex(column="dranst", regex=r"^[0-9]$"),
+        gxe.ExpectColumnValuesToNotBeNull(column="beloeb"),
+        gxe.ExpectColumnPairValuesToBeEqual(column_A="regnskabsmaaned", column_B="posteringsmaaned"),
+        *_lineage(gxe),
+    ]
+
+
+def befolkning(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(column="alder", min_value=0, max_value=125),
+        gxe.ExpectColumnValuesToBeBetween(column="antal", min_value=0),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["aar", "alder"]),
+        *_lineage(gxe),
+    ]
+
+
+def aktivitet(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column="maaned", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
+        gxe.ExpectColumnValuesToNotBeNull(column="ydelse"),
+        gxe.ExpectColumnValuesToBeBetween(column="antal", min_value=0),
+        *_lineage(gxe),
+    ]
