@@ -31,12 +31,12 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
 
 def store_results(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
     con.execute(CHECK_RESULTS_DDL)
+    rows = [
+        (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed)
+        for o in outcomes
+    ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate")]
     con.executemany(
-        "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [
-            (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed)
-            for o in outcomes
-        ],
+        "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)", rows
     )
 
 
@@ -61,7 +61,7 @@ def _run_suite(
 
     outcomes = validate(frame, f"{asset}.{check_name}", build) if len(frame) else []
     with warehouse.connect(config.settings()) as con:
-        store_results(con, context.run_id, asset, check_name, outcomes)
+        store_results(con, context.op_execution_context.run_id, asset, check_name, outcomes)
     return _result(outcomes, len(frame))
 
 
@@ -81,7 +81,7 @@ def raw_suite_check(table: str, build: Callable, extra_columns: str = "") -> dg.
                 f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 IN ("
                 "SELECT file_sha256 FROM meta.file_ledger "
                 "WHERE run_id = ? AND status = 'loaded' AND raw_table = ?)",
-                [context.run_id, table],
+                [context.op_execution_context.run_id, table],
             ).df()
         return _run_suite(context, f"raw.{table}", "gx_suite", frame, build)
 

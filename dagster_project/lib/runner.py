@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from dataclasses import dataclass, field
 
 from dagster_project.lib import ledger, warehouse
 from dagster_project.lib.config import Settings
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Failures are gathered from the result and printed as reasons, so the console stays quiet.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass
@@ -25,9 +28,13 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("maalbar")
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False, run_config=QUIET_LOGS if quiet else None
-    )
+    log_path = settings.data_dir / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's and the libraries' console output goes to the run log; the terminal gets a summary.
+    with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=QUIET_LOGS if quiet else None
+        )
     reasons = _quarantine_reasons(settings)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
@@ -41,26 +48,37 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
             )
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
+        while error is not None and error.cause is not None:
+            error = error.cause  # the innermost cause names the real problem
         message = error.message.strip().splitlines()[0] if error else "failed"
         if "Blocking check" in message or "blocking" in message.lower():
             continue
         reasons.append(f"step {event.step_key} failed: {message}")
     published = any(
-        mat.asset_key.path == ["published", "maalbar"]
-        for mat in result.asset_materializations_for_node("published_database")
-    ) if _has_node(result, "published_database") else False
+        event.asset_key == dg.AssetKey(["published", "maalbar"])
+        for event in result.get_asset_materialization_events()
+    )
     success = result.success and published and not reasons
     if not success and not reasons:
-        reasons.append("the publication step did not run")
-    return RunOutcome(success, result.run_id, reasons)
+        reasons.append(f"the publication step did not run; see {log_path}")
+    return RunOutcome(success, result.run_id, reasons, [f"run log: {log_path}"])
 
 
-def _has_node(result, name: str) -> bool:
+@contextlib.contextmanager
+def _redirected(log, quiet: bool):
+    if not quiet:
+        yield
+        return
+    import logging
+
+    root = logging.getLogger()
+    saved = root.handlers[:]
+    root.handlers = [logging.StreamHandler(log)]
     try:
-        result.asset_materializations_for_node(name)
-        return True
-    except Exception:
-        return False
+        with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
+            yield
+    finally:
+        root.handlers = saved
 
 
 def _quarantine_reasons(settings: Settings) -> list[str]:

@@ -1,0 +1,20 @@
+-- Activity per cost centre, month and service; the unit-cost KPI needs the service to
+-- tell whether a subtree's activity is of one kind.
+with
+
+activity as (
+    select * from {{ ref('stg_reference__aktivitet') }}
+),
+
+aggregated as (
+    select
+        omkostningssted,
+        maaned,
+        ydelse,
+        sum(antal) as antal,
+        count(*) as antal_aktivitetsrader
+    from activity
+    group by omkostningssted, maaned, ydelse
+)
+
+select * from aggregated

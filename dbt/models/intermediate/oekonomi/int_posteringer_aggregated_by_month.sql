@@ -1,0 +1,35 @@
+-- Postings summed per cost centre and accounting month, split the way the KPIs need:
+-- drift = dranst 1 and 2, anlæg = dranst 3, and drift on hovedkonto 0-6 (the first
+-- digit of funktion) for driftsudgift pr. indbygger. Amounts stay DECIMAL.
+with
+
+postings as (
+    select
+        omkostningssted,
+        regnskabsmaaned,
+        dranst,
+        left(funktion, 1) as hovedkonto,
+        beloeb
+    from {{ ref('stg_oekonomi__posteringer') }}
+),
+
+aggregated as (
+    select
+        omkostningssted,
+        regnskabsmaaned as maaned,
+        cast(left(regnskabsmaaned, 4) as integer) as aar,
+        coalesce(sum(beloeb) filter (where dranst in ('1', '2')), 0) as forbrug_drift,
+        count(*) filter (where dranst in ('1', '2')) as antal_driftsposteringer,
+        coalesce(
+            sum(beloeb) filter (
+                where dranst in ('1', '2') and hovedkonto in ('0', '1', '2', '3', '4', '5', '6')
+            ),
+            0
+        ) as forbrug_drift_hovedkonto_0_6,
+        coalesce(sum(beloeb) filter (where dranst = '3'), 0) as forbrug_anlaeg,
+        count(*) filter (where dranst = '3') as antal_anlaegsposteringer
+    from postings
+    group by omkostningssted, regnskabsmaaned
+)
+
+select * from aggregated

@@ -1,0 +1,22 @@
+-- Nodes are the cost centres of the newest organisation snapshot (kpis.md). Raw already
+-- keeps only the newest extraction; the filter makes that explicit and safe.
+with
+
+cost_centres as (
+    select * from {{ ref('stg_organisation__cost_centres') }}
+),
+
+newest as (
+    select
+        omkostningssted,
+        navn,
+        overordnet,
+        niveau,
+        fagudvalg,
+        ydelse,
+        udtraeksdato
+    from cost_centres
+    qualify udtraeksdato = max(udtraeksdato) over ()
+)
+
+select * from newest

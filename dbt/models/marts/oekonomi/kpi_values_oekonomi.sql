@@ -1,0 +1,22 @@
+-- All economy KPI rows in the published shape. A new economy KPI model is added to the list.
+{%- set kpi_models = [
+    'kpi_forbrug_drift',
+    'kpi_korrigeret_budget_drift',
+    'kpi_forbrugsprocent',
+    'kpi_driftsudgift_pr_indbygger',
+    'kpi_enhedsomkostning',
+] %}
+
+{% for kpi_model in kpi_models %}
+    select
+        kpi_id,
+        omkostningssted,
+        periode,
+        periodetype,
+        vaerdi,
+        taeller,
+        naevner,
+        undertrykt
+    from {{ ref(kpi_model) }}
+    {% if not loop.last %}union all{% endif %}
+{% endfor %}

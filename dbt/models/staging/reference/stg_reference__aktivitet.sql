@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('raw', 'aktivitet') }}
+),
+
+renamed as (
+    select
+        cast(maaned as varchar) as maaned,
+        cast(omkostningssted as varchar) as omkostningssted,
+        trim(cast(ydelse as varchar)) as ydelse,
+        cast(antal as decimal(18, 3)) as antal,
+        nullif(trim(cast(enhed as varchar)), '') as enhed,
+        _file_name,
+        _file_sha256,
+        cast(_line_number as integer) as _line_number
+    from source
+)
+
+select * from renamed

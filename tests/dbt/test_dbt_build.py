@@ -1,0 +1,221 @@
+"""`dbt build` on small raw warehouses, checked against hand-computed KPI values.
+
+The golden municipality is `raw_warehouse.golden_rows()`; every expected figure below is worked
+out by hand from those rows (economy horizon 2024-02).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from raw_warehouse import make_raw_warehouse, run_dbt
+
+ROOT, AREA_A, NORD, SYD, AREA_B, HOME_CARE = "0100", "0110", "0111", "0112", "0120", "0121"
+
+# (kpi_id, omkostningssted, periode) -> (vaerdi, taeller, naevner)
+EXPECTED_KPI_VALUES = {
+    # Drift postings: 0111 1000 (Dec), 200.50 - 50.50 (Jan); 0112 300 (Jan), 100 (Feb);
+    # 0121 400 (Jan, hovedkonto 7), 250 (Feb). 0121's anlæg and dranst 4 are not drift.
+    ("forbrug_drift", NORD, "2023-12"): (1000, 1000, None),
+    ("forbrug_drift", AREA_A, "2023-12"): (1000, 1000, None),
+    ("forbrug_drift", ROOT, "2023-12"): (1000, 1000, None),
+    ("forbrug_drift", NORD, "2024-01"): (150, 150, None),
+    ("forbrug_drift", SYD, "2024-01"): (300, 300, None),
+    ("forbrug_drift", AREA_A, "2024-01"): (450, 450, None),
+    ("forbrug_drift", HOME_CARE, "2024-01"): (400, 400, None),
+    ("forbrug_drift", AREA_B, "2024-01"): (400, 400, None),
+    ("forbrug_drift", ROOT, "2024-01"): (850, 850, None),
+    ("forbrug_drift", SYD, "2024-02"): (100, 100, None),
+    ("forbrug_drift", AREA_A, "2024-02"): (100, 100, None),
+    ("forbrug_drift", HOME_CARE, "2024-02"): (250, 250, None),
+    ("forbrug_drift", AREA_B, "2024-02"): (250, 250, None),
+    ("forbrug_drift", ROOT, "2024-02"): (350, 350, None),
+    ("forbrug_drift", NORD, "2023"): (1000, 1000, None),
+    ("forbrug_drift", AREA_A, "2023"): (1000, 1000, None),
+    ("forbrug_drift", ROOT, "2023"): (1000, 1000, None),
+    ("forbrug_drift", NORD, "2024"): (150, 150, None),
+    ("forbrug_drift", SYD, "2024"): (400, 400, None),
+    ("forbrug_drift", AREA_A, "2024"): (550, 550, None),
+    ("forbrug_drift", HOME_CARE, "2024"): (650, 650, None),
+    ("forbrug_drift", AREA_B, "2024"): (650, 650, None),
+    ("forbrug_drift", ROOT, "2024"): (1200, 1200, None),
+    # Budget 2024: 0111 OPR 1000 + TB 200 + OVF -100; 0112 900; 0121 2000 drift, 4000 anlæg.
+    # The 2025 budget lies after the horizon's year.
+    ("korrigeret_budget_drift", NORD, "2024"): (1100, 1100, None),
+    ("korrigeret_budget_drift", SYD, "2024"): (900, 900, None),
+    ("korrigeret_budget_drift", AREA_A, "2024"): (2000, 2000, None),
+    ("korrigeret_budget_drift", HOME_CARE, "2024"): (2000, 2000, None),
+    ("korrigeret_budget_drift", AREA_B, "2024"): (2000, 2000, None),
+    ("korrigeret_budget_drift", ROOT, "2024"): (4000, 4000, None),
+    # Year to date; no 2023 budget, so no 2023 rows.
+    ("forbrugsprocent_drift", NORD, "2024-01"): (100 * 150 / 1100, 150, 1100),
+    ("forbrugsprocent_drift", SYD, "2024-01"): (100 * 300 / 900, 300, 900),
+    ("forbrugsprocent_drift", AREA_A, "2024-01"): (22.5, 450, 2000),
+    ("forbrugsprocent_drift", HOME_CARE, "2024-01"): (20, 400, 2000),
+    ("forbrugsprocent_drift", AREA_B, "2024-01"): (20, 400, 2000),
+    ("forbrugsprocent_drift", ROOT, "2024-01"): (21.25, 850, 4000),
+    ("forbrugsprocent_drift", NORD, "2024-02"): (100 * 150 / 1100, 150, 1100),
+    ("forbrugsprocent_drift", SYD, "2024-02"): (100 * 400 / 900, 400, 900),
+    ("forbrugsprocent_drift", AREA_A, "2024-02"): (27.5, 550, 2000),
+    ("forbrugsprocent_drift", HOME_CARE, "2024-02"): (32.5, 650, 2000),
+    ("forbrugsprocent_drift", AREA_B, "2024-02"): (32.5, 650, 2000),
+    ("forbrugsprocent_drift", ROOT, "2024-02"): (30, 1200, 4000),
+    ("forbrugsprocent_drift", NORD, "2024"): (100 * 150 / 1100, 150, 1100),
+    ("forbrugsprocent_drift", SYD, "2024"): (100 * 400 / 900, 400, 900),
+    ("forbrugsprocent_drift", AREA_A, "2024"): (27.5, 550, 2000),
+    ("forbrugsprocent_drift", HOME_CARE, "2024"): (32.5, 650, 2000),
+    ("forbrugsprocent_drift", AREA_B, "2024"): (32.5, 650, 2000),
+    ("forbrugsprocent_drift", ROOT, "2024"): (30, 1200, 4000),
+    # Anlæg: 1000 in January 2024 against 4000; December 2023's 500 belongs to 2023.
+    ("forbrugsprocent_anlaeg", HOME_CARE, "2024-01"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", AREA_B, "2024-01"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", ROOT, "2024-01"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", HOME_CARE, "2024-02"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", AREA_B, "2024-02"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", ROOT, "2024-02"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", HOME_CARE, "2024"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", AREA_B, "2024"): (25, 1000, 4000),
+    ("forbrugsprocent_anlaeg", ROOT, "2024"): (25, 1000, 4000),
+    # Hovedkonto 0-6 only: 2024 leaves out 0121's 400 on hovedkonto 7.
+    ("driftsudgift_pr_indbygger", ROOT, "2023"): (1000 / 240, 1000, 240),
+    ("driftsudgift_pr_indbygger", ROOT, "2024"): (800 / 250, 800, 250),
+    # Costs only in months with activity: 0112's January 300 is left out; 0111 has
+    # activity but no postings in February (0 kr.). The root mixes two ydelser in January
+    # and in 2024, so no row then; the March activity lies after the horizon.
+    ("enhedsomkostning", NORD, "2024-01"): (15, 150, 10),
+    ("enhedsomkostning", AREA_A, "2024-01"): (15, 150, 10),
+    ("enhedsomkostning", HOME_CARE, "2024-01"): (4, 400, 100),
+    ("enhedsomkostning", AREA_B, "2024-01"): (4, 400, 100),
+    ("enhedsomkostning", NORD, "2024-02"): (0, 0, 12),
+    ("enhedsomkostning", SYD, "2024-02"): (20, 100, 5),
+    ("enhedsomkostning", AREA_A, "2024-02"): (100 / 17, 100, 17),
+    ("enhedsomkostning", ROOT, "2024-02"): (100 / 17, 100, 17),
+    ("enhedsomkostning", NORD, "2024"): (150 / 22, 150, 22),
+    ("enhedsomkostning", SYD, "2024"): (20, 100, 5),
+    ("enhedsomkostning", AREA_A, "2024"): (250 / 27, 250, 27),
+    ("enhedsomkostning", HOME_CARE, "2024"): (4, 400, 100),
+    ("enhedsomkostning", AREA_B, "2024"): (4, 400, 100),
+}
+
+
+def _query(warehouse, sql):
+    # dbt-duckdb keeps its DuckDB instance open in this process after the run; a connection
+    # with the default configuration shares it, where a read-only one would be refused.
+    with duckdb.connect(str(warehouse)) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_build_succeeds_with_all_unit_tests(golden_build):
+    result, _ = golden_build
+    assert result.success, result.exception
+    unit_tests = [r for r in result.result if r.node.resource_type == "unit_test"]
+    assert len(unit_tests) >= 11
+    assert all(r.status == "pass" for r in unit_tests)
+
+
+def test_kpi_values_match_hand_computed_figures(golden_build):
+    result, warehouse = golden_build
+    assert result.success
+    rows = _query(
+        warehouse,
+        "select kpi_id, omkostningssted, periode, periodetype, vaerdi, taeller, naevner,"
+        " undertrykt from marts.kpi_values",
+    )
+    actual = {(r[0], r[1], r[2]): r[3:] for r in rows}
+    assert set(actual) == set(EXPECTED_KPI_VALUES)
+    for key, (vaerdi, taeller, naevner) in EXPECTED_KPI_VALUES.items():
+        periodetype, got_vaerdi, got_taeller, got_naevner, undertrykt = actual[key]
+        assert periodetype == ("maaned" if "-" in key[2] else "aar"), key
+        assert got_vaerdi == pytest.approx(vaerdi), key
+        assert got_taeller == pytest.approx(taeller), key
+        assert got_naevner == (None if naevner is None else pytest.approx(naevner)), key
+        assert undertrykt is False, key
+
+
+def test_kpi_values_has_the_published_columns(golden_build):
+    _, warehouse = golden_build
+    columns = _query(
+        warehouse,
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = 'marts' and table_name = 'kpi_values' order by ordinal_position",
+    )
+    assert columns == [
+        ("kpi_id", "VARCHAR"),
+        ("omkostningssted", "VARCHAR"),
+        ("periode", "VARCHAR"),
+        ("periodetype", "VARCHAR"),
+        ("vaerdi", "DOUBLE"),
+        ("taeller", "DOUBLE"),
+        ("naevner", "DOUBLE"),
+        ("undertrykt", "BOOLEAN"),
+    ]
+
+
+def test_dim_organisation(golden_build):
+    _, warehouse = golden_build
+    rows = _query(
+        warehouse,
+        "select omkostningssted, dybde, fagudvalg, sti, er_rod, er_blad"
+        " from marts.dim_organisation order by omkostningssted",
+    )
+    assert rows == [
+        (ROOT, 0, None, "Kommune", True, False),
+        (AREA_A, 1, "BU", "Kommune > Område A", False, False),
+        (NORD, 2, "BU", "Kommune > Område A > Dagpleje Nord", False, True),
+        (SYD, 2, "BU", "Kommune > Område A > Dagpleje Syd", False, True),
+        (AREA_B, 1, "SU", "Kommune > Område B", False, False),
+        (HOME_CARE, 2, "SU", "Kommune > Område B > Hjemmepleje", False, True),
+    ]
+
+
+def test_dim_kpi_lists_every_contract_kpi(golden_build):
+    _, warehouse = golden_build
+    ids = {r[0] for r in _query(warehouse, "select kpi_id from marts.dim_kpi")}
+    assert {
+        "forbrug_drift",
+        "korrigeret_budget_drift",
+        "forbrugsprocent_drift",
+        "forbrugsprocent_anlaeg",
+        "driftsudgift_pr_indbygger",
+        "enhedsomkostning",
+        "sygefravaer_pct",
+        "korttidssygefravaer_pct",
+        "langtidssygefravaer_pct",
+        "sygefravaer_dage_pr_aarsvaerk",
+        "aarsvaerk",
+        "medarbejdere",
+        "personaleomsaetning_afgang_pct",
+        "personaleomsaetning_tilgang_pct",
+        "trivsel_motivation",
+        "trivsel_engagement",
+        "trivsel_arbejdsglaede",
+        "trivsel_ledelse",
+        "trivsel_samarbejde",
+        "svarprocent",
+        "forslag_indsendt",
+        "forslag_gennemfoert_pct",
+    } == ids
+
+
+def test_empty_raw_builds_and_unit_tests_run_separately(tmp_path, monkeypatch):
+    """The documented two-step invocation of the unit tests, on a warehouse with empty raw."""
+    warehouse = make_raw_warehouse(tmp_path / "warehouse.duckdb")
+    built = run_dbt(["build", "--exclude", "test_type:unit"], warehouse, tmp_path, monkeypatch)
+    assert built.success, built.exception
+    assert _query(warehouse, "select count(*) from marts.kpi_values") == [(0,)]
+    unit = run_dbt(["test", "--select", "test_type:unit"], warehouse, tmp_path, monkeypatch)
+    assert unit.success, unit.exception
+    assert len(unit.result) >= 11
+
+
+def test_every_mart_table_and_column_has_a_description(golden_build):
+    """The descriptions persist as comments, which the publication carries to BI users."""
+    _, warehouse = golden_build
+    undocumented = _query(
+        warehouse,
+        "select table_name, null from duckdb_tables()"
+        " where schema_name = 'marts' and coalesce(comment, '') = ''"
+        " union all select table_name, column_name from duckdb_columns()"
+        " where schema_name = 'marts' and coalesce(comment, '') = ''",
+    )
+    assert undocumented == []
