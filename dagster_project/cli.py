@@ -73,7 +73,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     outcome = run_pipeline(settings)
     if outcome.success:
-        print(f"published: {settings.published_path}")
+        print(f"published database: {settings.published_path}")
+        print(f"dbt docs:           {settings.docs_dir / 'dbt' / 'static_index.html'}")
+        print(f"data quality:       {settings.docs_dir / 'kvalitet.html'}")
         for line in outcome.notes:
             print(line)
         return 0

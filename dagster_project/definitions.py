@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from dagster_project.defs.docs import documentation
 from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.publish import published_database
 from dagster_project.defs.quality import quality_checks
@@ -17,7 +18,7 @@ maalbar_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, maalbar_dbt_assets, published_database],
+    assets=[*ingest_assets, maalbar_dbt_assets, published_database, documentation],
     asset_checks=quality_checks,
     jobs=[maalbar_job],
     resources={"dbt": dbt_resource()},

@@ -87,3 +87,41 @@ def aktivitet(frame: pd.DataFrame) -> list:
         gxe.ExpectColumnValuesToBeBetween(column="antal", min_value=0),
         *_lineage(gxe),
     ]
+
+
+def ansaettelser(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="ansaettelsesnr"),
+        # A pseudonym, never a CPR number: 64 hex characters.
+        gxe.ExpectColumnValuesToMatchRegex(column="person_id", regex=r"^[0-9a-f]{64}$"),
+        gxe.ExpectColumnValuesToBeInSet(column="loenform", value_set=["MDR", "TIME"]),
+        gxe.ExpectColumnValuesToBeInSet(column="elev", value_set=["J", "N"]),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="beskaeftigelsesgrad", min_value=0, max_value=1, strict_min=True
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="startdato"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="slutdato", column_B="startdato", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        *_lineage(gxe),
+    ]
+
+
+def fravaer(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="ansaettelsesnr"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="aarsag",
+            value_set=["SYG", "ASK", "GRAV", "S56", "BSYG", "BARSEL", "FERIE", "OMSORG", "ANDET"],
+        ),
+        gxe.ExpectColumnValuesToNotBeNull(column="fra_dato"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="til_dato", column_B="fra_dato", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="timer_pr_dag", min_value=0, max_value=24),
+        *_lineage(gxe),
+    ]

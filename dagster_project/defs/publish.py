@@ -7,6 +7,7 @@ previous publication byte for byte as it was.
 """
 
 
+import json
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import duckdb
 
 from dagster_project.lib import config
 from dagster_project.lib.config import Settings
+from dagster_project.lib.dbt_manifest import MANIFEST
 
 # BI drivers lag the DuckDB library; this storage version opens in DuckDB 1.4 and later.
 STORAGE_COMPATIBILITY = "v1.4.0"
@@ -46,6 +48,18 @@ class PublicationRefused(Exception):
     pass
 
 
+def published_marts() -> list[str]:
+    """The marts flagged `meta.published` in the dbt project (see dbt_project.yml)."""
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["config"].get("schema") == "marts"
+        and node["config"].get("meta", {}).get("published")
+    )
+
+
 def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[str, int]:
     candidate.unlink(missing_ok=True)
     con = duckdb.connect(
@@ -54,7 +68,7 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
     try:
         con.execute(f"ATTACH '{settings.warehouse_path}' AS wh (READ_ONLY)")
         counts = {}
-        for schema, tables in (("marts", None), ("meta", PUBLISHED_META)):
+        for schema, tables in (("marts", published_marts()), ("meta", PUBLISHED_META)):
             con.execute(f"CREATE SCHEMA {schema}")
             names = [
                 row[0]
@@ -65,7 +79,7 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
                 ).fetchall()
             ]
             for name in names:
-                if tables is not None and name not in tables:
+                if name not in tables:
                     continue
                 con.execute(f"CREATE TABLE {schema}.{name} AS SELECT * FROM wh.{schema}.{name}")
                 if schema == "marts" and name in PRIMARY_KEYS:
@@ -76,7 +90,7 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
                 counts[f"{schema}.{name}"] = con.execute(
                     f"SELECT count(*) FROM {schema}.{name}"
                 ).fetchone()[0]
-        _copy_comments(con)
+        _copy_comments(con, {name.split(".", 1)[1] for name in counts if name.startswith("marts.")})
         con.execute(
             "CREATE TABLE meta.publication AS SELECT ? AS run_id, now()::TIMESTAMP AS published_at",
             [run_id],
@@ -89,7 +103,7 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
         con.close()
 
 
-def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
+def _copy_comments(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     """Carry the column descriptions dbt persisted in the warehouse into the publication."""
     for kind, rows in (
         (
@@ -109,6 +123,8 @@ def _copy_comments(con: duckdb.DuckDBPyConnection) -> None:
         ),
     ):
         for schema, table, column, comment in rows:
+            if table not in tables:
+                continue
             target = f"{schema}.{table}" + (f".{column}" if column else "")
             quoted = comment.replace("'", "''")
             con.execute(f"COMMENT ON {kind} {target} IS '{quoted}'")

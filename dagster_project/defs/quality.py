@@ -133,6 +133,8 @@ quality_checks = [
     raw_suite_check("posteringer", raw_sources.posteringer, posting_month),
     raw_suite_check("befolkning", raw_sources.befolkning),
     raw_suite_check("aktivitet", raw_sources.aktivitet),
+    raw_suite_check("ansaettelser", raw_sources.ansaettelser),
+    raw_suite_check("fravaer", raw_sources.fravaer),
     kpi_values_suite,
     kpi_values_reconciliation,
 ]

@@ -44,7 +44,27 @@ translator = MaalbarTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # The profile reads the warehouse path from the environment of the dbt process.
     os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
-    yield from dbt.cli(["build"], context=context).stream()
+    # Stream to the end even when dbt fails, so its process has exited (and released the
+    # warehouse) before the failure is raised with the names of the failing nodes.
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        raise dg.Failure(
+            description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
+        )
+
+
+def failed_nodes(invocation) -> list[str]:
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # no artifact: dbt failed before running anything (e.g. parse)
+        return [f"exit code {invocation.process.returncode}; see the run log"]
+    failed = [
+        f"{r['unique_id']} {r['status']}: {(r.get('message') or '').strip()[:300]}"
+        for r in results
+        if r["status"] in ("error", "fail", "runtime error")
+    ]
+    return failed or ["see the run log"]
 
 
 def dbt_resource() -> DbtCliResource:

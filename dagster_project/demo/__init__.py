@@ -13,6 +13,7 @@ from pathlib import Path
 from ._writer import SourceWriter
 from .oekonomi import write_oekonomi
 from .organisation import build_organisation, write_organisation
+from .personale import write_personale
 from .reference import write_activity, write_population
 from .scales import SCALES, get_scale
 
@@ -32,6 +33,7 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42) -> dict[str, int]:
     economy = write_oekonomi(organisation, chosen, seed, writer)
     population = write_population(chosen, seed, writer)
     activity_rows = write_activity(organisation, chosen, seed, writer)
+    personale = write_personale(organisation, chosen, seed, writer)
     return {
         "files": writer.files,
         "bytes": writer.bytes_written,
@@ -40,4 +42,6 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42) -> dict[str, int]:
         "postings": economy["postings"],
         "population": population,
         "activity_rows": activity_rows,
+        "employments": personale["employments"],
+        "absence_spells": personale["absence_spells"],
     }

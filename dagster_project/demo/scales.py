@@ -19,11 +19,14 @@ EARLIEST_YEAR = 2022
 
 @dataclass(frozen=True)
 class Scale:
-    """How much history and how many ledger postings a demo holds."""
+    """How much history, how many ledger postings and how many staff a demo holds."""
 
     name: str
     first_year: int
     postings_per_month: int
+    # Staff relative to the budget's salaries (1 = about 3,300 persons); the larger scales
+    # employ more so that HR volumes can be tested too.
+    staff_factor: float
 
     @property
     def years(self) -> list[int]:
@@ -41,9 +44,9 @@ class Scale:
 
 
 SCALES = {
-    "S": Scale("S", first_year=2025, postings_per_month=3_000),
-    "M": Scale("M", first_year=2023, postings_per_month=30_000),
-    "L": Scale("L", first_year=EARLIEST_YEAR, postings_per_month=300_000),
+    "S": Scale("S", first_year=2025, postings_per_month=3_000, staff_factor=1.0),
+    "M": Scale("M", first_year=2023, postings_per_month=30_000, staff_factor=2.2),
+    "L": Scale("L", first_year=EARLIEST_YEAR, postings_per_month=300_000, staff_factor=6.5),
 }
 
 

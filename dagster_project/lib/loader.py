@@ -128,6 +128,7 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
     except FileRejected as err:
         return _quarantine(con, settings, base, path, str(err), [], 0)
 
+    transform = transform or spec.transform
     incoming = transform(csv_table.table) if transform else csv_table.table
     warnings = [f"extra column '{name}' ignored" for name in csv_table.extra_columns]
     con.register("incoming_rows", incoming)

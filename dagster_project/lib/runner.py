@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -50,7 +51,9 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
         error = event.step_failure_data.error
         while error is not None and error.cause is not None:
             error = error.cause  # the innermost cause names the real problem
-        message = error.message.strip().splitlines()[0] if error else "failed"
+        message = " ".join(error.message.split()[:80]) if error else "failed"
+        # Drop the exception's class path: the words after it are the reason.
+        message = re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", message)
         if "Blocking check" in message or "blocking" in message.lower():
             continue
         reasons.append(f"step {event.step_key} failed: {message}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dagster_project.lib import danish
 
-TEXT, DECIMAL, MONEY, INTEGER, DATE, ENUM, MONTH = (
+TEXT, DECIMAL, MONEY, INTEGER, DATE, ENUM, MONTH, PSEUDONYM = (
     "text",
     "decimal",
     "money",
@@ -21,7 +21,10 @@ TEXT, DECIMAL, MONEY, INTEGER, DATE, ENUM, MONTH = (
     "date",
     "enum",
     "month",
+    "pseudonym",
 )
+# A pseudonymising transform writes this prefix and the reason where a value was invalid.
+INVALID_PREFIX = "invalid: "
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,11 @@ class Column:
     personal: bool = False  # personal data: never copied into rejected-row reports
     decimal_type: str = "DOUBLE"  # SQL type of a DECIMAL column
     max_decimals: int | None = None  # digits allowed after the decimal comma
+    raw_name: str | None = None  # the raw table's name for it, when it differs
+
+    @property
+    def stored_as(self) -> str:
+        return self.raw_name or self.name
 
     @property
     def sql_type(self) -> str:
@@ -47,6 +55,7 @@ class Column:
             TEXT: "VARCHAR",
             ENUM: "VARCHAR",
             MONTH: "VARCHAR",
+            PSEUDONYM: "VARCHAR",
             DECIMAL: self.decimal_type,
             MONEY: "DECIMAL(18,2)",
             INTEGER: "BIGINT",
@@ -80,6 +89,11 @@ class Column:
             allowed = ", ".join(self.values)
             kind_error = (
                 f"CASE WHEN {self.parsed(ref)} IS NULL THEN 'not one of {allowed}' END"
+            )
+        elif self.kind == PSEUDONYM:
+            kind_error = (
+                f"CASE WHEN starts_with({ref}, '{INVALID_PREFIX}') "
+                f"THEN substr({ref}, {len(INVALID_PREFIX) + 1}) END"
             )
         elif self.kind == MONTH:
             kind_error = (
@@ -141,6 +155,9 @@ class FileSpec:
     row_rules: tuple[RowRule, ...] = ()
     # Whole-file rules on the typed rows (temp table `typed_rows`): messages, empty = fine.
     file_rules: tuple[Callable[[object], list[str]], ...] = ()
+    loaded_after: tuple[str, ...] = ()  # raw tables this one's rules read
+    # Applied to the text columns before anything else sees them (pseudonymisation).
+    transform: Callable | None = None
     description: str = ""
     _regex: re.Pattern = field(init=False, repr=False, compare=False)
 
@@ -152,8 +169,13 @@ class FileSpec:
         return found.groupdict() if found else None
 
     @property
-    def asset_name(self) -> str:
-        return self.table
+    def upstream_tables(self) -> list[str]:
+        refs = ["organisation"] if any(c.references_organisation for c in self.columns) else []
+        return refs + list(self.loaded_after)
+
+    @property
+    def personal(self) -> bool:
+        return any(c.personal for c in self.columns)
 
     @property
     def required_columns(self) -> list[str]:
@@ -166,7 +188,7 @@ class FileSpec:
     def raw_columns(self) -> list[tuple[str, str]]:
         return (
             [(fc.name, fc.sql_type) for fc in self.file_columns]
-            + [(c.name, c.sql_type) for c in self.columns]
+            + [(c.stored_as, c.sql_type) for c in self.columns]
             + [("_file_name", "VARCHAR"), ("_file_sha256", "VARCHAR"), ("_line_number", "INTEGER")]
         )
 

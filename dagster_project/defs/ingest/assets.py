@@ -7,12 +7,18 @@ nothing downstream (dbt, publication) runs on incomplete data.
 
 import dagster as dg
 
-from dagster_project.defs.ingest import oekonomi, organisation, reference
+from dagster_project.defs.ingest import oekonomi, organisation, personale, reference
 from dagster_project.lib import config, ledger, loader, warehouse
+from dagster_project.lib.calendar import calendar_table
+from dagster_project.lib.pseudonym import MissingKey
 from dagster_project.lib.specs import FileSpec
 
-ALL_SPECS: list[FileSpec] = [*organisation.SPECS, *oekonomi.SPECS, *reference.SPECS]
-ORGANISATION_KEY = dg.AssetKey(["raw", "organisation"])
+ALL_SPECS: list[FileSpec] = [
+    *organisation.SPECS,
+    *oekonomi.SPECS,
+    *reference.SPECS,
+    *personale.SPECS,
+]
 
 
 def raw_key(spec: FileSpec) -> dg.AssetKey:
@@ -21,8 +27,8 @@ def raw_key(spec: FileSpec) -> dg.AssetKey:
 
 def _build(spec: FileSpec) -> dg.AssetsDefinition:
     key = raw_key(spec)
-    # Cost centres are checked against the organisation, so it loads first.
-    deps = [] if key == ORGANISATION_KEY else [ORGANISATION_KEY]
+    # Rules that read other raw tables (known cost centres, employments) need them first.
+    deps = [dg.AssetKey(["raw", table]) for table in spec.upstream_tables]
 
     @dg.asset(
         key=key,
@@ -44,7 +50,12 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
         settings.ensure_dirs()
         with warehouse.connect(settings) as con:
             loader.ensure_tables(con, ALL_SPECS)
-            outcomes = loader.ingest(con, spec, settings, context.run_id, log=context.log.info)
+            try:
+                outcomes = loader.ingest(
+                    con, spec, settings, context.run_id, log=context.log.info
+                )
+            except MissingKey as err:
+                raise dg.Failure(description=str(err)) from None
             present = [(o.file_name, o.sha256) for o in outcomes]
             quarantined = ledger.quarantined_in_landing(con, present)
             rows = con.execute(f"SELECT count(*) FROM raw.{spec.table}").fetchone()[0]
@@ -75,4 +86,21 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
     return _ingest
 
 
-ingest_assets = [_build(spec) for spec in ALL_SPECS]
+@dg.asset(
+    key=dg.AssetKey(["raw", "kalender"]),
+    group_name="ingest",
+    kinds={"duckdb", "python"},
+    description="Danish working days and public holidays (kpis.md's calendar), from the "
+    "maintained `holidays` package; not a landing file.",
+)
+def kalender() -> dg.MaterializeResult:
+    table = calendar_table()
+    with warehouse.connect(config.settings()) as con:
+        con.register("calendar_rows", table)
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        con.execute("CREATE OR REPLACE TABLE raw.kalender AS SELECT * FROM calendar_rows")
+        con.unregister("calendar_rows")
+    return dg.MaterializeResult(metadata={"dagster/row_count": table.num_rows})
+
+
+ingest_assets = [*(_build(spec) for spec in ALL_SPECS), kalender]

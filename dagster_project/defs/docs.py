@@ -1,0 +1,91 @@
+"""Documentation built with each run: the dbt docs site and the data-quality report."""
+
+import html
+import os
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project.defs.transform import dbt_resource
+from dagster_project.lib import config
+from dagster_project.lib.dbt_manifest import sources_hash
+
+
+def build_dbt_docs(target: Path) -> bool:
+    """`dbt docs generate --static` into target; skipped while the dbt project is unchanged,
+    since the catalog (tables, columns, types, descriptions) only changes with it."""
+    stamp = target / ".sources.sha256"
+    current = sources_hash()
+    if (target / "static_index.html").exists() and stamp.exists() and stamp.read_text() == current:
+        return False
+    os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
+    dbt_resource().cli(["docs", "generate", "--static"], target_path=target).wait()
+    stamp.write_text(current)
+    return True
+
+
+def write_quality_report(published: Path, target: Path) -> int:
+    """An HTML page of the checks behind the current publication, for auditors."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        run_id = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
+        checks = con.execute(
+            "SELECT asset, check_name, expectation, column_name, passed, observed "
+            "FROM meta.check_results WHERE run_id = ? ORDER BY asset, check_name, expectation",
+            [run_id],
+        ).fetchall()
+        files = con.execute(
+            "SELECT file_name, status, rows_accepted, rows_rejected, coalesce(reason, '') "
+            "FROM meta.file_ledger ORDER BY seen_at DESC, file_name"
+        ).fetchall()
+    finally:
+        con.close()
+
+    def table(headers, rows) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+            for row in rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    failed = sum(1 for row in checks if not row[4])
+    page = f"""<!doctype html><html lang="da"><meta charset="utf-8">
+<title>Maalbar datakvalitet</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:2px 6px;
+font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
+<h1>Datakvalitet for publikationen</h1>
+<p>Kørsel {html.escape(run_id)}: {len(checks)} kontroller, {failed} fejlede.</p>
+<h2>Kontroller</h2>
+{table(["aktiv", "kontrol", "forventning", "kolonne", "bestået", "observeret"], checks)}
+<h2>Filer</h2>
+{table(["fil", "status", "rækker godkendt", "rækker afvist", "årsag"], files)}
+</html>"""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(page, encoding="utf-8")
+    return len(checks)
+
+
+@dg.asset(
+    key=dg.AssetKey(["docs", "site"]),
+    deps=[dg.AssetKey(["published", "maalbar"])],
+    group_name="publish",
+    kinds={"html"},
+    description="The dbt docs site (lineage, every column described) and the data-quality "
+    "report of the current publication.",
+)
+def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = config.settings()
+    dbt_docs = settings.docs_dir / "dbt"
+    rebuilt = build_dbt_docs(dbt_docs)
+    report = settings.docs_dir / "kvalitet.html"
+    checks = write_quality_report(settings.published_path, report)
+    return dg.MaterializeResult(
+        metadata={
+            "dbt_docs": dg.MetadataValue.path(str(dbt_docs / "static_index.html")),
+            "dbt_docs_rebuilt": rebuilt,
+            "quality_report": dg.MetadataValue.path(str(report)),
+            "checks": checks,
+        }
+    )

@@ -1,0 +1,153 @@
+"""End to end: `maalbar run` through Dagster, dbt and GX on a tiny landing folder.
+
+The figures are computed by hand from the rows below (see each assertion's comment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import duckdb
+import pytest
+
+from dagster_project import cli
+from tests.conftest import ORGANISATION_HEADER, ORGANISATION_ROWS, POSTINGS_HEADER, write_export
+
+pytestmark = pytest.mark.slow
+
+BUDGET_HEADER = "aar;omkostningssted;funktion;dranst;art;budgettype;beloeb"
+BUDGET_2025 = [
+    "2025;0111;5.25.11;1;1.1;OPR;1.200.000,00",
+    "2025;0111;5.25.11;1;1.1;TB;60.000",
+    "2025;0112;5.25.11;1;1.1;OPR;600.000",
+    "2025;0121;5.32.32;1;1.1;OPR;2.400.000",
+    "2025;0121;5.32.32;1;1.1;OVF;-100.000",
+    "2025;0110;5.25.10;3;0.2;OPR;500.000",
+]
+POSTINGS_202501 = [
+    "1;06-01-2025;0111;5.25.11;1;1.1;100.000,50;Løn dagplejere",
+    "2;15-01-2025;0111;5.25.11;1;7.1;-10.000;Forældrebetaling",
+    "3;2025-01-20;0112;5.25.11;1;1.1;50.000;Løn",
+    "4;31-01-2025;0121;5.32.32;1;1.1;200.000;Løn",
+    "5;31-01-2025;0121;5.32.32;2;8.6;-20.000;Statsrefusion",
+    "6;31-01-2025;0110;5.25.10;3;0.2;100.000;Ny dagplejecentral",
+    "7;31-01-2025;0100;7.55.79;1;;5.000;Renter",
+]
+POSTINGS_202502 = [
+    "8;10-02-2025;0111;5.25.11;1;1.1;95.000;Løn",
+    "9;10-02-2025;0112;5.25.11;1;1.1;55.000;Løn",
+    "10;28-02-2025;0121;5.32.32;1;1.1;210.000;Løn",
+]
+AKTIVITET_HEADER = "omkostningssted;ydelse;antal;enhed"
+
+
+def _landing(settings) -> None:
+    land = settings.landing_dir
+    write_export(land / "organisation" / "organisation_20250105.csv", ORGANISATION_HEADER,
+                 ORGANISATION_ROWS, "cp1252")
+    write_export(land / "oekonomi" / "budget_2025_20250110.csv", BUDGET_HEADER, BUDGET_2025)
+    write_export(land / "oekonomi" / "posteringer_202501.csv", POSTINGS_HEADER, POSTINGS_202501)
+    write_export(land / "oekonomi" / "posteringer_202502.csv", POSTINGS_HEADER, POSTINGS_202502)
+    write_export(land / "reference" / "befolkning_2025.csv", "alder;antal",
+                 ["0;400", "1;350", "90;250"])
+    write_export(land / "reference" / "aktivitet_202501.csv", AKTIVITET_HEADER,
+                 ["0111;DAGPLEJE;10;barn-måneder", "0112;DAGPLEJE;5;barn-måneder",
+                  "0121;HJEMMEPLEJE_TIMER;400;timer"], "cp1252")
+    write_export(land / "reference" / "aktivitet_202502.csv", AKTIVITET_HEADER,
+                 ["0111;DAGPLEJE;10;barn-måneder", "0121;HJEMMEPLEJE_TIMER;400;timer"])
+
+
+def _value(settings, kpi, node, period):
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT vaerdi, taeller, naevner FROM marts.kpi_values "
+            "WHERE kpi_id = ? AND omkostningssted = ? AND periode = ?",
+            [kpi, node, period],
+        ).fetchall()
+    finally:
+        con.close()
+    return rows[0] if rows else None
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    """Run 1 on the landing folder; later tests build on its state, in order."""
+    from dagster_project.lib.config import Settings
+
+    root = tmp_path_factory.mktemp("pipeline")
+    settings = Settings(data_dir=root / "data", landing_dir=root / "landing")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MAALBAR_DATA_DIR", str(settings.data_dir))
+    patch.setenv("MAALBAR_LANDING_DIR", str(settings.landing_dir))
+    patch.setenv("DAGSTER_HOME", str(root / "dagster"))
+    _landing(settings)
+    exit_code = cli.main(["run"])
+    yield settings, exit_code
+    patch.undo()
+
+
+def test_first_run_publishes_hand_computed_economy(pipeline):
+    settings, exit_code = pipeline
+    assert exit_code == 0
+    # 100000.50 - 10000 + 50000 + 200000 - 20000 + 5000 (hovedkonto 7 is still drift)
+    assert _value(settings, "forbrug_drift", "0100", "2025-01") == (325000.5, 325000.5, None)
+    assert _value(settings, "forbrug_drift", "0110", "2025-01")[0] == 140000.5
+    assert _value(settings, "forbrug_drift", "0100", "2025")[0] == 685000.5
+    # OPR + TB + OVF of the drift rows of the whole tree
+    assert _value(settings, "korrigeret_budget_drift", "0100", "2025")[0] == 4_160_000
+    # (140000.50 + 150000) year to date over 1.86 million
+    assert _value(settings, "forbrugsprocent_drift", "0110", "2025-02") == pytest.approx(
+        (100 * 290000.5 / 1_860_000, 290000.5, 1_860_000)
+    )
+    assert _value(settings, "forbrugsprocent_anlaeg", "0110", "2025-01")[0] == pytest.approx(20)
+    # hovedkonto 0-6 only: 685000.50 - 5000, over 1000 inhabitants
+    assert _value(settings, "driftsudgift_pr_indbygger", "0100", "2025") == pytest.approx(
+        (680.0005, 680000.5, 1000)
+    )
+    assert _value(settings, "driftsudgift_pr_indbygger", "0110", "2025") is None
+    # 0112 has no activity in February, so its February postings stay out
+    assert _value(settings, "enhedsomkostning", "0110", "2025") == pytest.approx(
+        (235000.5 / 25, 235000.5, 25)
+    )
+    assert _value(settings, "enhedsomkostning", "0120", "2025")[0] == pytest.approx(487.5)
+    # the root's subtree delivers two services: no unit cost
+    assert _value(settings, "enhedsomkostning", "0100", "2025") is None
+    assert (settings.data_dir / "docs" / "kvalitet.html").exists()
+    assert (settings.data_dir / "docs" / "dbt" / "static_index.html").exists()
+
+
+def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
+    settings, _ = pipeline
+    before = hashlib.sha256(settings.published_path.read_bytes()).hexdigest()
+    bad = write_export(
+        settings.landing_dir / "oekonomi" / "budget_2026_20260110.csv",
+        "aar;omkostningssted;funktion;dranst;budgettype",
+        ["2026;0111;5.25.11;1;OPR"],
+    )
+    capsys.readouterr()
+    assert cli.main(["run"]) == 1
+    err = capsys.readouterr().err
+    assert "budget_2026_20260110.csv quarantined: missing required column(s) beloeb" in err
+    assert hashlib.sha256(settings.published_path.read_bytes()).hexdigest() == before
+    assert list(settings.quarantine_dir.glob("*budget_2026_20260110.csv.reason.txt"))
+    bad.unlink()
+
+
+def test_redelivered_month_replaces_it_and_known_files_load_once(pipeline):
+    settings, _ = pipeline
+    corrected = [row.replace("95.000", "99.000") for row in POSTINGS_202502]
+    write_export(settings.landing_dir / "oekonomi" / "posteringer_202502.csv", POSTINGS_HEADER,
+                 corrected)
+    assert cli.main(["run"]) == 0
+    assert _value(settings, "forbrug_drift", "0100", "2025-02")[0] == 364000
+    assert _value(settings, "forbrug_drift", "0100", "2025-01")[0] == 325000.5
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    ledger = dict(con.execute(
+        "SELECT file_name || ':' || status, count(*) FROM meta.file_ledger GROUP BY 1"
+    ).fetchall())
+    con.close()
+    assert ledger["posteringer_202501.csv:loaded"] == 1
+    assert ledger["posteringer_202502.csv:loaded"] == 1
+    assert ledger["posteringer_202502.csv:superseded"] == 1
+    assert ledger["budget_2026_20260110.csv:quarantined"] == 1
