@@ -36,8 +36,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     counts = generate(Path(args.out), scale=args.scale, seed=args.seed)
     summary = ", ".join(f"{value:,} {name}" for name, value in counts.items())
-    print(f"demo municipality (scale {args.scale}, seed {args.seed}) written to {args.out}: "
-          f"{summary} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"demo municipality (scale {args.scale}, seed {args.seed}) written to {args.out}: "
+        f"{summary} in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 
@@ -79,6 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         for line in outcome.notes:
             print(line)
         return 0
+    for line in outcome.notes:
+        print(line, file=sys.stderr)
     print("run failed; the previous publication is unchanged. Reasons:", file=sys.stderr)
     for reason in outcome.reasons:
         print(f"  - {reason}", file=sys.stderr)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -45,8 +47,10 @@ def test_windows_1252_organisation_keeps_letters_and_lineage(con, data_settings)
     ).fetchone() == ("Ældre", 6)
     raw_copy = con.execute("SELECT raw_copy, encoding FROM meta.file_ledger").fetchone()
     assert raw_copy[1] == "cp1252"
-    assert open(raw_copy[0], "rb").read() == (data_settings.landing_dir / "organisation" /
-                                                "organisation_20250105.csv").read_bytes()
+    assert (
+        Path(raw_copy[0]).read_bytes()
+        == (data_settings.landing_dir / "organisation" / "organisation_20250105.csv").read_bytes()
+    )
 
 
 def test_same_bytes_are_loaded_once(con, data_settings):
@@ -73,14 +77,23 @@ def test_redelivered_month_replaces_only_that_month(con, data_settings):
     _postings(data_settings, "202501", ["1;05-01-2025;0111;5.25.11;1;;100;a"])
     _postings(data_settings, "202502", ["2;05-02-2025;0111;5.25.11;1;;200;b"])
     _ingest(con, data_settings, POSTINGS)
-    _postings(data_settings, "202501", ["1;05-01-2025;0111;5.25.11;1;;150;a", "3;06-01-2025;0112;5.25.11;1;;7;c"])
+    _postings(
+        data_settings,
+        "202501",
+        ["1;05-01-2025;0111;5.25.11;1;;150;a", "3;06-01-2025;0112;5.25.11;1;;7;c"],
+    )
     outcomes = _ingest(con, data_settings, POSTINGS)
     assert [o.status for o in outcomes] == ["loaded", "unchanged"]
     assert con.execute(
-        "SELECT regnskabsmaaned, sum(beloeb)::DOUBLE, count(*) FROM raw.posteringer GROUP BY 1 ORDER BY 1"
+        "SELECT regnskabsmaaned, sum(beloeb)::DOUBLE, count(*) FROM raw.posteringer "
+        "GROUP BY 1 ORDER BY 1"
     ).fetchall() == [("2025-01", 157.0, 2), ("2025-02", 200.0, 1)]
-    statuses = dict(con.execute("SELECT file_sha256, status FROM meta.file_ledger "
-                                "WHERE file_name = 'posteringer_202501.csv'").fetchall())
+    statuses = dict(
+        con.execute(
+            "SELECT file_sha256, status FROM meta.file_ledger "
+            "WHERE file_name = 'posteringer_202501.csv'"
+        ).fetchall()
+    )
     assert sorted(statuses.values()) == ["loaded", "superseded"]
 
 
@@ -91,17 +104,24 @@ def test_newer_budget_extraction_replaces_the_year_older_one_does_not(con, data_
     folder = data_settings.landing_dir / "oekonomi"
     write_export(folder / "budget_2025_20250110.csv", header, ["2025;0111;5.25.11;1;;OPR;1.000"])
     write_export(folder / "budget_2024_20240110.csv", header, ["2024;0111;5.25.11;1;;OPR;900"])
-    write_export(folder / "budget_2025_20250610.csv", header,
-                 ["2025;0111;5.25.11;1;;OPR;1.000", "2025;0111;5.25.11;1;;TB;250,5"])
+    write_export(
+        folder / "budget_2025_20250610.csv",
+        header,
+        ["2025;0111;5.25.11;1;;OPR;1.000", "2025;0111;5.25.11;1;;TB;250,5"],
+    )
     outcomes = {o.file_name: o.status for o in _ingest(con, data_settings, BUDGET)}
     assert outcomes["budget_2025_20250610.csv"] == "loaded"
-    assert con.execute("SELECT aar, sum(beloeb)::DOUBLE FROM raw.budget GROUP BY 1 ORDER BY 1"
-                       ).fetchall() == [(2024, 900.0), (2025, 1250.5)]
+    assert con.execute(
+        "SELECT aar, sum(beloeb)::DOUBLE FROM raw.budget GROUP BY 1 ORDER BY 1"
+    ).fetchall() == [(2024, 900.0), (2025, 1250.5)]
     # An older extraction arriving late changes nothing.
     write_export(folder / "budget_2025_20250301.csv", header, ["2025;0111;5.25.11;1;;OPR;1"])
     [late] = [o for o in _ingest(con, data_settings, BUDGET) if o.file_name.endswith("0301.csv")]
     assert late.status == "superseded" and "budget_2025_20250610.csv" in late.reason
-    assert con.execute("SELECT sum(beloeb)::DOUBLE FROM raw.budget WHERE aar = 2025").fetchone()[0] == 1250.5
+    assert (
+        con.execute("SELECT sum(beloeb)::DOUBLE FROM raw.budget WHERE aar = 2025").fetchone()[0]
+        == 1250.5
+    )
 
 
 def test_one_bad_row_in_200_is_rejected_with_file_line_column(con, data_settings):
@@ -112,10 +132,16 @@ def test_one_bad_row_in_200_is_rejected_with_file_line_column(con, data_settings
     _postings(data_settings, "202501", rows)
     [outcome] = _ingest(con, data_settings, POSTINGS)
     assert (outcome.status, outcome.rows_accepted, outcome.rows_rejected) == ("loaded", 199, 1)
-    assert con.execute("SELECT file_name, line_number, column_name, value, reason "
-                       "FROM meta.rejected_rows").fetchall() == [
-        ("posteringer_202501.csv", 52, "omkostningssted", "9999",
-         "unknown cost centre (not in the organisation snapshot)")
+    assert con.execute(
+        "SELECT file_name, line_number, column_name, value, reason FROM meta.rejected_rows"
+    ).fetchall() == [
+        (
+            "posteringer_202501.csv",
+            52,
+            "omkostningssted",
+            "9999",
+            "unknown cost centre (not in the organisation snapshot)",
+        )
     ]
 
 
@@ -139,8 +165,14 @@ def test_more_than_one_percent_rejected_quarantines_the_file(con, data_settings)
     [
         (ORGANISATION_ROWS + ["0200;Anden rod;;kommune;;"], "exactly one root"),
         (ORGANISATION_ROWS[:1] + ["0300;A;0301;center;;", "0301;B;0300;center;;"], "cycle"),
-        (ORGANISATION_ROWS + ["0130;Løs;0999;center;;"], "overordnet 0999 of 0130 is not in the file"),
-        (ORGANISATION_ROWS + ["0111;Igen;0110;enhed;;"], "omkostningssted 0111 appears on lines 4, 8"),
+        (
+            ORGANISATION_ROWS + ["0130;Løs;0999;center;;"],
+            "overordnet 0999 of 0130 is not in the file",
+        ),
+        (
+            ORGANISATION_ROWS + ["0111;Igen;0110;enhed;;"],
+            "omkostningssted 0111 appears on lines 4, 8",
+        ),
     ],
 )
 def test_broken_organisation_tree_is_quarantined(con, data_settings, rows, message):
@@ -153,9 +185,11 @@ def test_broken_organisation_tree_is_quarantined(con, data_settings, rows, messa
 def test_budget_year_must_match_file_name(con, data_settings):
     _org(data_settings)
     _ingest(con, data_settings, ORGANISATION)
-    write_export(data_settings.landing_dir / "oekonomi" / "budget_2025_20250110.csv",
-                 "aar;omkostningssted;funktion;dranst;budgettype;beloeb",
-                 ["2024;0111;5.25.11;1;OPR;1"])
+    write_export(
+        data_settings.landing_dir / "oekonomi" / "budget_2025_20250110.csv",
+        "aar;omkostningssted;funktion;dranst;budgettype;beloeb",
+        ["2024;0111;5.25.11;1;OPR;1"],
+    )
     [outcome] = _ingest(con, data_settings, BUDGET)
     assert outcome.status == "quarantined"
     assert "aar must equal the year 2025 in the file name" in outcome.reason

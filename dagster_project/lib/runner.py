@@ -64,7 +64,35 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     success = result.success and published and not reasons
     if not success and not reasons:
         reasons.append(f"the publication step did not run; see {log_path}")
-    return RunOutcome(success, result.run_id, reasons, [f"run log: {log_path}"])
+    notes = _ledger_notes(settings, result.run_id) + [f"run log: {log_path}"]
+    return RunOutcome(success, result.run_id, reasons, notes)
+
+
+def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
+    """What this run did with the landing files, and every row it rejected."""
+    with warehouse.connect(settings, read_only=True) as con:
+        counts = con.execute(
+            "SELECT status, count(*), coalesce(sum(rows_accepted), 0) FROM meta.file_ledger "
+            "WHERE run_id = ? GROUP BY 1 ORDER BY 1",
+            [run_id],
+        ).fetchall()
+        rejected = con.execute(
+            "SELECT file_name, line_number, column_name, reason FROM meta.rejected_rows r "
+            "WHERE run_id = ? AND file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
+            "WHERE status = 'loaded') ORDER BY 1, 2 LIMIT 50",
+            [run_id],
+        ).fetchall()
+    if not counts:
+        notes = ["no new or changed files in the landing folder"]
+    else:
+        notes = [
+            "files: " + ", ".join(f"{n} {status} ({rows:,} rows)" for status, n, rows in counts)
+        ]
+    notes += [
+        f"rejected row: {name} line {line}" + (f", column {column}" if column else "") + f": {why}"
+        for name, line, column, why in rejected
+    ]
+    return notes
 
 
 @contextlib.contextmanager
@@ -89,7 +117,9 @@ def _quarantine_reasons(settings: Settings) -> list[str]:
     from dagster_project.lib.loader import landing_files, sha256_of
 
     present = [
-        (path.name, sha256_of(path)) for spec in ALL_SPECS for path, _ in landing_files(settings, spec)
+        (path.name, sha256_of(path))
+        for spec in ALL_SPECS
+        for path, _ in landing_files(settings, spec)
     ]
     with warehouse.connect(settings) as con:
         ledger.ensure(con)
