@@ -1,6 +1,5 @@
 """The one Definitions object: ingest → dbt → quality gates → publication."""
 
-
 import dagster as dg
 
 from dagster_project.defs.docs import documentation

@@ -61,7 +61,9 @@ def posteringer(frame: pd.DataFrame) -> list:
         gxe.ExpectColumnValuesToMatchRegex(column="funktion", regex=FUNKTION_REGEX),
         gxe.ExpectColumnValuesToMatchRegex(column="dranst", regex=r"^[0-9]$"),
         gxe.ExpectColumnValuesToNotBeNull(column="beloeb"),
-        gxe.ExpectColumnPairValuesToBeEqual(column_A="regnskabsmaaned", column_B="posteringsmaaned"),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="regnskabsmaaned", column_B="posteringsmaaned"
+        ),
         *_lineage(gxe),
     ]
 
@@ -103,7 +105,10 @@ def ansaettelser(frame: pd.DataFrame) -> list:
         ),
         gxe.ExpectColumnValuesToNotBeNull(column="startdato"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="slutdato", column_B="startdato", or_equal=True, ignore_row_if="either_value_is_missing"
+            column_A="slutdato",
+            column_B="startdato",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
         ),
         *_lineage(gxe),
     ]
@@ -120,7 +125,10 @@ def fravaer(frame: pd.DataFrame) -> list:
         ),
         gxe.ExpectColumnValuesToNotBeNull(column="fra_dato"),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="til_dato", column_B="fra_dato", or_equal=True, ignore_row_if="either_value_is_missing"
+            column_A="til_dato",
+            column_B="fra_dato",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
         ),
         gxe.ExpectColumnValuesToBeBetween(column="timer_pr_dag", min_value=0, max_value=24),
         *_lineage(gxe),

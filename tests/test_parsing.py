@@ -45,7 +45,11 @@ def test_money_keeps_two_decimals():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("31-12-2025", date(2025, 12, 31)), ("2024-02-29", date(2024, 2, 29)), ("01-01-2023", date(2023, 1, 1))],
+    [
+        ("31-12-2025", date(2025, 12, 31)),
+        ("2024-02-29", date(2024, 2, 29)),
+        ("01-01-2023", date(2023, 1, 1)),
+    ],
 )
 def test_dates(text, expected):
     assert danish.parse_date(text) == expected
@@ -53,7 +57,9 @@ def test_dates(text, expected):
     assert duckdb.execute(f"SELECT {sql} FROM (SELECT ? AS v)", [text]).fetchone()[0] == expected
 
 
-@pytest.mark.parametrize("text", ["29-02-2025", "2025/01/01", "1-1-2025", "32-01-2025", "12-31-2025"])
+@pytest.mark.parametrize(
+    "text", ["29-02-2025", "2025/01/01", "1-1-2025", "32-01-2025", "12-31-2025"]
+)
 def test_bad_dates(text):
     with pytest.raises(ValueError):
         danish.parse_date(text)

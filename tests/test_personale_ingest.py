@@ -26,8 +26,11 @@ def _employment(nr: int, cpr: str) -> str:
 @pytest.fixture
 def con(data_settings, monkeypatch):
     monkeypatch.setenv("MAALBAR_PSEUDONYM_KEY", "test-key")
-    write_export(data_settings.landing_dir / "organisation" / "organisation_20250105.csv",
-                 ORGANISATION_HEADER, ORGANISATION_ROWS)
+    write_export(
+        data_settings.landing_dir / "organisation" / "organisation_20250105.csv",
+        ORGANISATION_HEADER,
+        ORGANISATION_ROWS,
+    )
     connection = duckdb.connect(str(data_settings.warehouse_path))
     loader.ensure_tables(connection, ALL_SPECS)
     loader.ingest(connection, ORGANISATION, data_settings, "r", log=lambda m: None)
@@ -49,15 +52,17 @@ def test_pseudonym_is_keyed_stable_and_form_independent():
 def test_cpr_never_reaches_the_warehouse(con, data_settings):
     rows = [_employment(i, f"{(i % 28) + 1:02d}0185-{i:04d}") for i in range(150)]
     rows.append(_employment(999, "310285-1234"))  # 31 February: not a date
-    path = write_export(data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv",
-                        HEADER, rows)
+    path = write_export(
+        data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv", HEADER, rows
+    )
     [outcome] = loader.ingest(con, ANSAETTELSER, data_settings, "r", log=lambda m: None)
     assert (outcome.status, outcome.rows_accepted, outcome.rows_rejected) == ("loaded", 150, 1)
-    assert con.execute("SELECT line_number, column_name, value, reason FROM meta.rejected_rows"
-                       ).fetchall() == [
-        (152, "cpr", None, "the first six digits of the CPR number are not a date")
-    ]
-    assert con.execute("SELECT count(DISTINCT person_id) FROM raw.ansaettelser").fetchone()[0] == 150
+    assert con.execute(
+        "SELECT line_number, column_name, value, reason FROM meta.rejected_rows"
+    ).fetchall() == [(152, "cpr", None, "the first six digits of the CPR number are not a date")]
+    assert (
+        con.execute("SELECT count(DISTINCT person_id) FROM raw.ansaettelser").fetchone()[0] == 150
+    )
     # Every text column of every table, not just the raw one (the bytes check below can miss
     # compressed strings).
     for schema, table, column in con.execute(
@@ -80,26 +85,43 @@ def test_cpr_never_reaches_the_warehouse(con, data_settings):
 
 def test_hr_files_are_refused_without_the_key(con, data_settings, monkeypatch):
     monkeypatch.delenv("MAALBAR_PSEUDONYM_KEY")
-    write_export(data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv", HEADER,
-                 [_employment(1, "010185-0001")])
+    write_export(
+        data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv",
+        HEADER,
+        [_employment(1, "010185-0001")],
+    )
     with pytest.raises(MissingKey, match="MAALBAR_PSEUDONYM_KEY is not set"):
         loader.ingest(con, ANSAETTELSER, data_settings, "r", log=lambda m: None)
-    assert con.execute("SELECT count(*) FROM meta.file_ledger WHERE raw_table = 'ansaettelser'"
-                       ).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM meta.file_ledger WHERE raw_table = 'ansaettelser'"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_absence_for_unknown_employment_or_wrong_year_is_rejected(con, data_settings):
-    write_export(data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv", HEADER,
-                 [_employment(1, "010185-0001")])
+    write_export(
+        data_settings.landing_dir / "personale" / "ansaettelser_20250205.csv",
+        HEADER,
+        [_employment(1, "010185-0001")],
+    )
     loader.ingest(con, ANSAETTELSER, data_settings, "r", log=lambda m: None)
     rows = ["0000001;SYG;06-01-2025;07-01-2025;"] * 98 + [
-        "0000042;SYG;06-01-2025;;", "0000001;FERIE;30-12-2024;02-01-2025;"]
-    write_export(data_settings.landing_dir / "personale" / "fravaer_2025_20250205.csv",
-                 "ansaettelsesnr;aarsag;fra_dato;til_dato;timer_pr_dag", rows)
+        "0000042;SYG;06-01-2025;;",
+        "0000001;FERIE;30-12-2024;02-01-2025;",
+    ]
+    write_export(
+        data_settings.landing_dir / "personale" / "fravaer_2025_20250205.csv",
+        "ansaettelsesnr;aarsag;fra_dato;til_dato;timer_pr_dag",
+        rows,
+    )
     [outcome] = loader.ingest(con, FRAVAER, data_settings, "r", log=lambda m: None)
     assert outcome.status == "quarantined"
     assert "line 100, column ansaettelsesnr ('0000042'): unknown employment" in outcome.reason
-    assert "line 101, column fra_dato ('30-12-2024'): the spell must start in 2025" in outcome.reason
+    assert (
+        "line 101, column fra_dato ('30-12-2024'): the spell must start in 2025" in outcome.reason
+    )
 
 
 @pytest.mark.parametrize(

@@ -43,18 +43,33 @@ AKTIVITET_HEADER = "omkostningssted;ydelse;antal;enhed"
 
 def _landing(settings) -> None:
     land = settings.landing_dir
-    write_export(land / "organisation" / "organisation_20250105.csv", ORGANISATION_HEADER,
-                 ORGANISATION_ROWS, "cp1252")
+    write_export(
+        land / "organisation" / "organisation_20250105.csv",
+        ORGANISATION_HEADER,
+        ORGANISATION_ROWS,
+        "cp1252",
+    )
     write_export(land / "oekonomi" / "budget_2025_20250110.csv", BUDGET_HEADER, BUDGET_2025)
     write_export(land / "oekonomi" / "posteringer_202501.csv", POSTINGS_HEADER, POSTINGS_202501)
     write_export(land / "oekonomi" / "posteringer_202502.csv", POSTINGS_HEADER, POSTINGS_202502)
-    write_export(land / "reference" / "befolkning_2025.csv", "alder;antal",
-                 ["0;400", "1;350", "90;250"])
-    write_export(land / "reference" / "aktivitet_202501.csv", AKTIVITET_HEADER,
-                 ["0111;DAGPLEJE;10;barn-måneder", "0112;DAGPLEJE;5;barn-måneder",
-                  "0121;HJEMMEPLEJE_TIMER;400;timer"], "cp1252")
-    write_export(land / "reference" / "aktivitet_202502.csv", AKTIVITET_HEADER,
-                 ["0111;DAGPLEJE;10;barn-måneder", "0121;HJEMMEPLEJE_TIMER;400;timer"])
+    write_export(
+        land / "reference" / "befolkning_2025.csv", "alder;antal", ["0;400", "1;350", "90;250"]
+    )
+    write_export(
+        land / "reference" / "aktivitet_202501.csv",
+        AKTIVITET_HEADER,
+        [
+            "0111;DAGPLEJE;10;barn-måneder",
+            "0112;DAGPLEJE;5;barn-måneder",
+            "0121;HJEMMEPLEJE_TIMER;400;timer",
+        ],
+        "cp1252",
+    )
+    write_export(
+        land / "reference" / "aktivitet_202502.csv",
+        AKTIVITET_HEADER,
+        ["0111;DAGPLEJE;10;barn-måneder", "0121;HJEMMEPLEJE_TIMER;400;timer"],
+    )
 
 
 def _value(settings, kpi, node, period):
@@ -137,15 +152,18 @@ def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
 def test_redelivered_month_replaces_it_and_known_files_load_once(pipeline):
     settings, _ = pipeline
     corrected = [row.replace("95.000", "99.000") for row in POSTINGS_202502]
-    write_export(settings.landing_dir / "oekonomi" / "posteringer_202502.csv", POSTINGS_HEADER,
-                 corrected)
+    write_export(
+        settings.landing_dir / "oekonomi" / "posteringer_202502.csv", POSTINGS_HEADER, corrected
+    )
     assert cli.main(["run"]) == 0
     assert _value(settings, "forbrug_drift", "0100", "2025-02")[0] == 364000
     assert _value(settings, "forbrug_drift", "0100", "2025-01")[0] == 325000.5
     con = duckdb.connect(str(settings.published_path), read_only=True)
-    ledger = dict(con.execute(
-        "SELECT file_name || ':' || status, count(*) FROM meta.file_ledger GROUP BY 1"
-    ).fetchall())
+    ledger = dict(
+        con.execute(
+            "SELECT file_name || ':' || status, count(*) FROM meta.file_ledger GROUP BY 1"
+        ).fetchall()
+    )
     con.close()
     assert ledger["posteringer_202501.csv:loaded"] == 1
     assert ledger["posteringer_202502.csv:loaded"] == 1

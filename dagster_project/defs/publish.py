@@ -6,7 +6,6 @@ reader holding the old file open keeps reading it undisturbed. A failed audit le
 previous publication byte for byte as it was.
 """
 
-
 import json
 import os
 from pathlib import Path

@@ -5,7 +5,6 @@ table is validated on the rows the current run loaded (earlier rows passed when 
 Every outcome is stored in meta.check_results, which the publication carries.
 """
 
-
 from collections.abc import Callable
 
 import dagster as dg
@@ -32,8 +31,7 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
 def store_results(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
     con.execute(CHECK_RESULTS_DDL)
     rows = [
-        (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed)
-        for o in outcomes
+        (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed) for o in outcomes
     ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate")]
     con.executemany(
         "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)", rows
@@ -65,7 +63,9 @@ def _run_suite(
     return _result(outcomes, len(frame))
 
 
-def raw_suite_check(table: str, build: Callable, extra_columns: str = "") -> dg.AssetChecksDefinition:
+def raw_suite_check(
+    table: str, build: Callable, extra_columns: str = ""
+) -> dg.AssetChecksDefinition:
     key = dg.AssetKey(["raw", table])
 
     @dg.asset_check(
@@ -101,7 +101,9 @@ def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRes
     with warehouse.connect(config.settings(), read_only=True) as con:
         frame = con.execute(marts.kpi_frame_query()).df()
         known = [row[0] for row in con.execute("SELECT kpi_id FROM marts.dim_kpi").fetchall()]
-        nodes = [r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()]
+        nodes = [
+            r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()
+        ]
     return _run_suite(
         context,
         "marts.kpi_values",

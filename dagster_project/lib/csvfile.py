@@ -61,9 +61,7 @@ def read_header(text: str) -> list[str]:
     return [name.strip().lower() for name in header]
 
 
-def read_table(
-    data: bytes, required: list[str], optional: list[str]
-) -> CsvTable:
+def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTable:
     """Decode and parse a `;`-separated export into string columns with line numbers.
 
     Raises FileRejected when the file cannot be used at all.
@@ -112,7 +110,10 @@ def _parse(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int, str]
                 column_names=[f"c{i}" for i in range(len(header))], skip_rows=1, use_threads=False
             ),
             parse_options=pa_csv.ParseOptions(
-                delimiter=";", quote_char='"', newlines_in_values=True, invalid_row_handler=on_invalid
+                delimiter=";",
+                quote_char='"',
+                newlines_in_values=True,
+                invalid_row_handler=on_invalid,
             ),
             convert_options=pa_csv.ConvertOptions(
                 column_types={f"c{i}": pa.string() for i in range(len(header))},
@@ -150,6 +151,8 @@ def _parse_exact(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int
                 column.append(value)
             lines.append(start)
         start = reader.line_num + 1
-    columns = {name: pa.array(column, pa.string()) for name, column in zip(header, values, strict=True)}
+    columns = {
+        name: pa.array(column, pa.string()) for name, column in zip(header, values, strict=True)
+    }
     columns[LINE_COLUMN] = pa.array(lines, pa.int32())
     return pa.table(columns), bad

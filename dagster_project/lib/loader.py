@@ -139,7 +139,9 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
         rejected_lines = len({line for line, *_ in rejected})
         file_errors = [message for rule in spec.file_rules for message in rule(con)]
         if file_errors:
-            return _quarantine(con, settings, base, path, "; ".join(file_errors), rejected, rows_read)
+            return _quarantine(
+                con, settings, base, path, "; ".join(file_errors), rejected, rows_read
+            )
         if rows_read and rejected_lines / rows_read > MAX_REJECTED_SHARE:
             reason = (
                 f"{rejected_lines} of {rows_read} data rows rejected "
@@ -184,7 +186,9 @@ def _build_typed(con, spec: FileSpec, fields: dict[str, str]) -> None:
         selects.append(f"{text} AS {column.name}__text")
         selects.append(f"{column.parsed(text)} AS {column.name}")
     for file_column in spec.file_columns:
-        selects.append(f"CAST({file_column.value(fields)} AS {file_column.sql_type}) AS {file_column.name}")
+        selects.append(
+            f"CAST({file_column.value(fields)} AS {file_column.sql_type}) AS {file_column.name}"
+        )
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE typed_rows AS SELECT {', '.join(selects)} FROM incoming_rows"
     )
@@ -213,10 +217,7 @@ def _rejections(con, spec: FileSpec, fields, bad_lines) -> list[tuple[int, str, 
             f"SELECT {LINE_COLUMN}, '{rule.column}', t.{rule.column}__text, "
             f"{sql_quote(rule.reason(fields))} FROM typed_rows t WHERE {rule.failing_when(fields)}"
         )
-    query = (
-        f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE reason IS NOT NULL "
-        f"ORDER BY 1, 2"
-    )
+    query = f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE reason IS NOT NULL ORDER BY 1, 2"
     rows = con.execute(query).fetchall()
     rows += [(line, None, None, reason) for line, reason in bad_lines]
     rows.sort(key=lambda row: row[0])
@@ -247,7 +248,15 @@ def _store_rejected(con, base, rejected) -> None:
         con.executemany(
             "INSERT INTO meta.rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (base["file_name"], base["file_sha256"], line, column, value, reason, base["run_id"])
+                (
+                    base["file_name"],
+                    base["file_sha256"],
+                    line,
+                    column,
+                    value,
+                    reason,
+                    base["run_id"],
+                )
                 for line, column, value, reason in rejected
             ],
         )
@@ -255,8 +264,10 @@ def _store_rejected(con, base, rejected) -> None:
 
 def _quote(rejected) -> str:
     shown = [
-        f"line {line}" + (f", column {column}" if column else "")
-        + (f" ('{value}')" if value is not None else "") + f": {reason}"
+        f"line {line}"
+        + (f", column {column}" if column else "")
+        + (f" ('{value}')" if value is not None else "")
+        + f": {reason}"
         for line, column, value, reason in rejected[:REPORTED_REJECTIONS]
     ]
     more = len(rejected) - len(shown)

@@ -87,9 +87,7 @@ class Column:
             kind_error = danish.sql_date_error(ref)
         elif self.kind == ENUM:
             allowed = ", ".join(self.values)
-            kind_error = (
-                f"CASE WHEN {self.parsed(ref)} IS NULL THEN 'not one of {allowed}' END"
-            )
+            kind_error = f"CASE WHEN {self.parsed(ref)} IS NULL THEN 'not one of {allowed}' END"
         elif self.kind == PSEUDONYM:
             kind_error = (
                 f"CASE WHEN starts_with({ref}, '{INVALID_PREFIX}') "
@@ -117,9 +115,7 @@ class Column:
                 f"WHEN {value} {op} {self.minimum} THEN 'must be {word} {self.minimum:g}'"
             )
         if self.maximum is not None:
-            checks.append(
-                f"WHEN {value} > {self.maximum} THEN 'must be at most {self.maximum:g}'"
-            )
+            checks.append(f"WHEN {value} > {self.maximum} THEN 'must be at most {self.maximum:g}'")
         domain_error = ("CASE " + " ".join(checks) + " END") if checks else "NULL"
         return f"coalesce({kind_error}, {domain_error})"
 

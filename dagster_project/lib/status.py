@@ -27,8 +27,12 @@ def print_status(settings: Settings, limit: int = 30) -> int:
     for seen, name, status, accepted, rejected, reason in rows:
         style = {"quarantined": "red", "superseded": "dim"}.get(status, "")
         table.add_row(
-            f"{seen:%Y-%m-%d %H:%M}", name, f"[{style}]{status}[/]" if style else status,
-            str(accepted or 0), str(rejected or 0), reason[:120],
+            f"{seen:%Y-%m-%d %H:%M}",
+            name,
+            f"[{style}]{status}[/]" if style else status,
+            str(accepted or 0),
+            str(rejected or 0),
+            reason[:120],
         )
     console.print(table)
     if settings.published_path.exists():

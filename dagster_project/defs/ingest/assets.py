@@ -4,7 +4,6 @@ A blocking check on every raw asset fails while a landing file of it is quaranti
 nothing downstream (dbt, publication) runs on incomplete data.
 """
 
-
 import dagster as dg
 
 from dagster_project.defs.ingest import oekonomi, organisation, personale, reference
@@ -51,9 +50,7 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
         with warehouse.connect(settings) as con:
             loader.ensure_tables(con, ALL_SPECS)
             try:
-                outcomes = loader.ingest(
-                    con, spec, settings, context.run_id, log=context.log.info
-                )
+                outcomes = loader.ingest(con, spec, settings, context.run_id, log=context.log.info)
             except MissingKey as err:
                 raise dg.Failure(description=str(err)) from None
             present = [(o.file_name, o.sha256) for o in outcomes]

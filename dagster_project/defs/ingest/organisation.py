@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dagster_project.lib.specs import DATE, ENUM, Column, FileColumn, FileSpec, extraction_date_literal
+from dagster_project.lib.specs import (
+    DATE,
+    ENUM,
+    Column,
+    FileColumn,
+    FileSpec,
+    extraction_date_literal,
+)
 
 
 def _unique_cost_centres(con) -> list[str]:
@@ -10,7 +17,10 @@ def _unique_cost_centres(con) -> list[str]:
         "SELECT omkostningssted, list(_line_number ORDER BY _line_number) FROM typed_rows "
         "WHERE omkostningssted IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 10"
     ).fetchall()
-    return [f"omkostningssted {code} appears on lines {', '.join(map(str, lines))}" for code, lines in rows]
+    return [
+        f"omkostningssted {code} appears on lines {', '.join(map(str, lines))}"
+        for code, lines in rows
+    ]
 
 
 def _one_root_no_cycles(con) -> list[str]:

@@ -71,8 +71,15 @@ FRAVAER = FileSpec(
         ),
         Column("fra_dato", DATE),
         Column("til_dato", DATE, required=False, nullable=True),
-        Column("timer_pr_dag", DECIMAL, required=False, nullable=True, minimum=0,
-               exclusive_minimum=True, maximum=24),
+        Column(
+            "timer_pr_dag",
+            DECIMAL,
+            required=False,
+            nullable=True,
+            minimum=0,
+            exclusive_minimum=True,
+            maximum=24,
+        ),
     ),
     file_columns=(
         FileColumn("aar", "INTEGER", lambda f: str(int(f["year"]))),
