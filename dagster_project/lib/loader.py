@@ -18,12 +18,11 @@ import pyarrow as pa
 
 from dagster_project.lib import ledger
 from dagster_project.lib.config import Settings
-from dagster_project.lib.csvfile import LINE_COLUMN, FileRejected, read_table
+from dagster_project.lib.csvfile import LINE_COLUMN, CsvTable, FileRejected, read_table
 from dagster_project.lib.danish import sql_quote
 from dagster_project.lib.specs import FileSpec
+from dagster_project.lib.xlsxfile import read_workbook
 
-# More than this share of a file's data rows rejected quarantines the whole file.
-MAX_REJECTED_SHARE = 0.01
 REPORTED_REJECTIONS = 20  # how many rejected rows a quarantine reason quotes
 
 
@@ -74,7 +73,8 @@ def _copy_untouched(path: Path, target_dir: Path, sha256: str) -> Path:
 def ensure_tables(con: duckdb.DuckDBPyConnection, specs: list[FileSpec]) -> None:
     ledger.ensure(con)
     for spec in specs:
-        con.execute(spec.ddl())
+        for table_spec in spec.sheets or (spec,):
+            con.execute(table_spec.ddl())
 
 
 def ingest(
@@ -102,6 +102,39 @@ def ingest(
     return outcomes
 
 
+@dataclass
+class _Part:
+    """One raw table's share of a file: the whole CSV, or one sheet of a workbook."""
+
+    spec: FileSpec
+    csv: CsvTable
+    prefix: str = ""  # "sheet." for workbook parts, so a reason names the sheet
+    rejected: list = field(default_factory=list)
+
+    @property
+    def typed(self) -> str:
+        return typed_table(self.spec)
+
+    @property
+    def incoming(self) -> str:
+        return f"incoming_{self.spec.table}"
+
+
+def typed_table(spec: FileSpec) -> str:
+    """The temp table holding a file's typed rows while its rules run."""
+    return f"typed_{spec.table}"
+
+
+def _read_parts(spec: FileSpec, data: bytes) -> list[_Part]:
+    if spec.sheets:
+        sheets = {
+            sheet.source: (sheet.required_columns, sheet.optional_columns) for sheet in spec.sheets
+        }
+        tables = read_workbook(data, sheets)
+        return [_Part(sheet, tables[sheet.source], f"{sheet.source}.") for sheet in spec.sheets]
+    return [_Part(spec, read_table(data, spec.required_columns, spec.optional_columns))]
+
+
 def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> FileOutcome:
     data = path.read_bytes()
     copy = _copy_untouched(path, settings.raw_copy_dir / spec.source, sha)
@@ -124,47 +157,58 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
         return FileOutcome(path.name, sha, ledger.SUPERSEDED, reason=reason)
 
     try:
-        csv_table = read_table(data, spec.required_columns, spec.optional_columns)
+        parts = _read_parts(spec, data)
     except FileRejected as err:
         return _quarantine(con, settings, base, path, str(err), [], 0)
 
-    transform = transform or spec.transform
-    incoming = transform(csv_table.table) if transform else csv_table.table
-    warnings = [f"extra column '{name}' ignored" for name in csv_table.extra_columns]
-    con.register("incoming_rows", incoming)
+    for part in parts:
+        part_transform = transform or part.spec.transform
+        if part_transform:
+            part.csv.table = part_transform(part.csv.table)
+        con.register(part.incoming, part.csv.table)
     try:
-        _build_typed(con, spec, fields)
-        rejected = _rejections(con, spec, fields, csv_table.bad_lines)
-        rows_read = incoming.num_rows + len(csv_table.bad_lines)
-        rejected_lines = len({line for line, *_ in rejected})
-        file_errors = [message for rule in spec.file_rules for message in rule(con)]
+        for part in parts:
+            _build_typed(con, part, fields)
+            part.rejected = _rejections(con, part, fields)
+        rejected = sorted(
+            (row for part in parts for row in part.rejected), key=lambda row: (row[1] or "", row[0])
+        )
+        rows_read = sum(part.csv.table.num_rows + len(part.csv.bad_lines) for part in parts)
+        rejected_lines = sum(len({row[0] for row in part.rejected}) for part in parts)
+        rules = [rule for part in parts for rule in part.spec.file_rules]
+        if spec.sheets:
+            rules += list(spec.file_rules)  # rules across the sheets
+        file_errors = [message for rule in rules for message in rule(con)]
         if file_errors:
-            return _quarantine(
-                con, settings, base, path, "; ".join(file_errors), rejected, rows_read
-            )
-        if rows_read and rejected_lines / rows_read > MAX_REJECTED_SHARE:
+            reason = "; ".join(file_errors + ([_quote(rejected)] if rejected else []))
+            return _quarantine(con, settings, base, path, reason, rejected, rows_read)
+        if rows_read and rejected_lines / rows_read > spec.max_rejected_share:
             reason = (
                 f"{rejected_lines} of {rows_read} data rows rejected "
-                f"(more than {MAX_REJECTED_SHARE:.0%}): " + _quote(rejected)
+                f"(more than {spec.max_rejected_share:.0%}): " + _quote(rejected)
             )
             return _quarantine(con, settings, base, path, reason, rejected, rows_read)
-        accepted = rows_read - rejected_lines
+        warnings = [
+            f"extra column '{part.prefix}{name}' ignored"
+            for part in parts
+            for name in part.csv.extra_columns
+        ]
         con.execute("BEGIN TRANSACTION")
-        if current is not None:
+        if current is not None and not spec.replace_keys:
             con.execute(
                 "UPDATE meta.file_ledger SET status = 'superseded', "
                 "reason = 'replaced by ' || ? WHERE file_name = ? AND file_sha256 = ?",
                 [path.name, current[0], current[1]],
             )
-        con.execute(f"DELETE FROM raw.{spec.table} WHERE {spec.replaces(fields)}")
-        _insert_accepted(con, spec, base, rejected)
+        for part in parts:
+            _replace(con, part, fields, base)
         _store_rejected(con, base, rejected)
         ledger.record(
             con,
             **base,
-            encoding=csv_table.encoding,
+            encoding=parts[0].csv.encoding,
             rows_read=rows_read,
-            rows_accepted=accepted,
+            rows_accepted=rows_read - rejected_lines,
             rows_rejected=rejected_lines,
             status=ledger.LOADED,
             reason=_quote(rejected) if rejected else None,
@@ -172,32 +216,40 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
         )
         con.execute("COMMIT")
         return FileOutcome(
-            path.name, sha, ledger.LOADED, rows_read, accepted, rejected_lines, warnings=warnings
+            path.name,
+            sha,
+            ledger.LOADED,
+            rows_read,
+            rows_read - rejected_lines,
+            rejected_lines,
+            warnings=warnings,
         )
     finally:
-        con.unregister("incoming_rows")
-        con.execute("DROP TABLE IF EXISTS typed_rows")
+        for part in parts:
+            con.unregister(part.incoming)
+            con.execute(f"DROP TABLE IF EXISTS {part.typed}")
 
 
-def _build_typed(con, spec: FileSpec, fields: dict[str, str]) -> None:
+def _build_typed(con, part: _Part, fields: dict[str, str]) -> None:
     selects = [LINE_COLUMN]
-    for column in spec.columns:
+    for column in part.spec.columns:
         text = f"nullif(trim({column.name}), '')"
         selects.append(f"{text} AS {column.name}__text")
         selects.append(f"{column.parsed(text)} AS {column.name}")
-    for file_column in spec.file_columns:
+    for file_column in part.spec.file_columns:
         selects.append(
             f"CAST({file_column.value(fields)} AS {file_column.sql_type}) AS {file_column.name}"
         )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE typed_rows AS SELECT {', '.join(selects)} FROM incoming_rows"
+        f"CREATE OR REPLACE TEMP TABLE {part.typed} AS SELECT {', '.join(selects)} "
+        f"FROM {part.incoming}"
     )
 
 
-def _rejections(con, spec: FileSpec, fields, bad_lines) -> list[tuple[int, str, str | None, str]]:
+def _rejections(con, part: _Part, fields) -> list[tuple[int, str, str | None, str]]:
     """(line, column, value, reason) of every broken rule, in line order."""
-    parts = []
-    for column in spec.columns:
+    selects = []
+    for column in part.spec.columns:
         text = f"{column.name}__text"
         value = "NULL" if column.personal else text
         empty = "NULL" if column.nullable else "'required value is empty'"
@@ -208,35 +260,53 @@ def _rejections(con, spec: FileSpec, fields, bad_lines) -> list[tuple[int, str, 
                 "(SELECT omkostningssted FROM raw.organisation) "
                 "THEN 'unknown cost centre (not in the organisation snapshot)' END)"
             )
-        parts.append(
-            f"SELECT {LINE_COLUMN}, '{column.name}' AS column_name, {value} AS value, "
-            f"{reason} AS reason FROM typed_rows"
+        selects.append(
+            f"SELECT {LINE_COLUMN}, '{part.prefix}{column.name}' AS column_name, "
+            f"{value} AS value, {reason} AS reason FROM {part.typed}"
         )
-    for rule in spec.row_rules:
-        parts.append(
-            f"SELECT {LINE_COLUMN}, '{rule.column}', t.{rule.column}__text, "
-            f"{sql_quote(rule.reason(fields))} FROM typed_rows t WHERE {rule.failing_when(fields)}"
+    for rule in part.spec.row_rules:
+        selects.append(
+            f"SELECT {LINE_COLUMN}, '{part.prefix}{rule.column}', t.{rule.column}__text, "
+            f"{sql_quote(rule.reason(fields))} FROM {part.typed} t "
+            f"WHERE {rule.failing_when(fields)}"
         )
-    query = f"SELECT * FROM ({' UNION ALL '.join(parts)}) WHERE reason IS NOT NULL ORDER BY 1, 2"
+    query = f"SELECT * FROM ({' UNION ALL '.join(selects)}) WHERE reason IS NOT NULL ORDER BY 1, 2"
     rows = con.execute(query).fetchall()
-    rows += [(line, None, None, reason) for line, reason in bad_lines]
+    rows += [(line, None, None, reason) for line, reason in part.csv.bad_lines]
     rows.sort(key=lambda row: row[0])
     return rows
 
 
-def _insert_accepted(con, spec: FileSpec, base, rejected) -> None:
-    names = [name for name, _ in spec.raw_columns()]
-    values = (
-        [fc.name for fc in spec.file_columns]
-        + [c.name for c in spec.columns]
-        + ["?", "?", LINE_COLUMN]
+def _replace(con, part: _Part, fields, base) -> None:
+    """Delete what the file replaces, then insert its accepted rows."""
+    spec = part.spec
+    lines = pa.table(
+        {"line_number": pa.array(sorted({row[0] for row in part.rejected}), pa.int32())}
     )
-    lines = pa.table({"line_number": pa.array(sorted({row[0] for row in rejected}), pa.int32())})
     con.register("rejected_lines", lines)
+    accepted = (
+        f"SELECT * FROM {part.typed} "
+        f"WHERE {LINE_COLUMN} NOT IN (SELECT line_number FROM rejected_lines)"
+    )
     try:
+        if spec.replace_keys:
+            # Only the rows with the same key as a delivered row are replaced.
+            matches = " AND ".join(f"r.{key} = a.{key}" for key in spec.replace_keys)
+            con.execute(
+                f"DELETE FROM raw.{spec.table} r WHERE {spec.replaces(fields)} "
+                f"AND EXISTS (SELECT 1 FROM ({accepted}) a WHERE {matches})"
+            )
+        else:
+            con.execute(f"DELETE FROM raw.{spec.table} WHERE {spec.replaces(fields)}")
+        names = [name for name, _ in spec.raw_columns()]
+        values = (
+            [fc.name for fc in spec.file_columns]
+            + [c.name for c in spec.columns]
+            + ["?", "?", LINE_COLUMN]
+        )
         con.execute(
-            f"INSERT INTO raw.{spec.table} ({', '.join(names)}) SELECT {', '.join(values)} "
-            f"FROM typed_rows WHERE {LINE_COLUMN} NOT IN (SELECT line_number FROM rejected_lines)",
+            f"INSERT INTO raw.{spec.table} ({', '.join(names)}) "
+            f"SELECT {', '.join(values)} FROM ({accepted})",
             [base["file_name"], base["file_sha256"]],
         )
     finally:

@@ -149,11 +149,17 @@ class FileSpec:
     replaces: Callable[[dict[str, str]], str]  # SQL predicate on the raw table's rows
     file_columns: tuple[FileColumn, ...] = ()
     row_rules: tuple[RowRule, ...] = ()
-    # Whole-file rules on the typed rows (temp table `typed_rows`): messages, empty = fine.
+    # Whole-file rules on the typed rows (temp table `typed_<table>`): messages, empty = fine.
     file_rules: tuple[Callable[[object], list[str]], ...] = ()
     loaded_after: tuple[str, ...] = ()  # raw tables this one's rules read
     # Applied to the text columns before anything else sees them (pseudonymisation).
     transform: Callable | None = None
+    # More than this share of data rows rejected quarantines the whole file (sources.md).
+    max_rejected_share: float = 0.01
+    # Set: a file replaces only the raw rows with the same values of these columns.
+    replace_keys: tuple[str, ...] = ()
+    # Set: the file is a workbook; each sheet spec (source = sheet name) fills its table.
+    sheets: tuple[FileSpec, ...] = ()
     description: str = ""
     _regex: re.Pattern = field(init=False, repr=False, compare=False)
 
@@ -166,7 +172,8 @@ class FileSpec:
 
     @property
     def upstream_tables(self) -> list[str]:
-        refs = ["organisation"] if any(c.references_organisation for c in self.columns) else []
+        columns = [c for table in self.sheets or (self,) for c in table.columns]
+        refs = ["organisation"] if any(c.references_organisation for c in columns) else []
         return refs + list(self.loaded_after)
 
     @property
@@ -189,6 +196,8 @@ class FileSpec:
         )
 
     def ddl(self) -> str:
+        if self.sheets:
+            raise ValueError("a workbook spec has one table per sheet")
         cols = ", ".join(f"{name} {sql_type}" for name, sql_type in self.raw_columns())
         return f"CREATE TABLE IF NOT EXISTS raw.{self.table} ({cols})"
 
@@ -200,3 +209,19 @@ def extraction_date_literal(fields: dict[str, str]) -> str:
 
 def month_literal(fields: dict[str, str]) -> str:
     return f"'{fields['yyyymm'][:4]}-{fields['yyyymm'][4:]}'"
+
+
+def unique_within_file(table: str, column: str) -> Callable[[object], list[str]]:
+    """A file rule: `column` holds each value once; duplicates are named with their lines."""
+
+    def rule(con) -> list[str]:
+        rows = con.execute(
+            f"SELECT {column}, list(_line_number ORDER BY _line_number) FROM typed_{table} "
+            f"WHERE {column} IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 10"
+        ).fetchall()
+        return [
+            f"{column} {value} appears on lines {', '.join(map(str, lines))}"
+            for value, lines in rows
+        ]
+
+    return rule

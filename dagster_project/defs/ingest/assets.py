@@ -6,7 +6,7 @@ nothing downstream (dbt, publication) runs on incomplete data.
 
 import dagster as dg
 
-from dagster_project.defs.ingest import oekonomi, organisation, personale, reference
+from dagster_project.defs.ingest import feedback, maal, oekonomi, organisation, personale, reference
 from dagster_project.lib import config, ledger, loader, warehouse
 from dagster_project.lib.calendar import calendar_table
 from dagster_project.lib.pseudonym import MissingKey
@@ -17,24 +17,34 @@ ALL_SPECS: list[FileSpec] = [
     *oekonomi.SPECS,
     *reference.SPECS,
     *personale.SPECS,
+    *maal.SPECS,
+    *feedback.SPECS,
 ]
 
 
-def raw_key(spec: FileSpec) -> dg.AssetKey:
-    return dg.AssetKey(["raw", spec.table])
+def raw_keys(spec: FileSpec) -> list[dg.AssetKey]:
+    """The raw tables a file pattern fills: one, or one per sheet of a workbook."""
+    return [dg.AssetKey(["raw", table.table]) for table in spec.sheets or (spec,)]
 
 
 def _build(spec: FileSpec) -> dg.AssetsDefinition:
-    key = raw_key(spec)
+    keys = raw_keys(spec)
     # Rules that read other raw tables (known cost centres, employments) need them first.
     deps = [dg.AssetKey(["raw", table]) for table in spec.upstream_tables]
+    kind = "xlsx" if spec.sheets else "csv"
 
-    @dg.asset(
-        key=key,
-        deps=deps,
-        group_name="ingest",
-        kinds={"duckdb", "csv"},
-        description=f"{spec.description} Landing: {spec.source}/{spec.pattern}",
+    @dg.multi_asset(
+        name=f"ingest_{spec.table}",
+        specs=[
+            dg.AssetSpec(
+                key,
+                deps=deps,
+                group_name="ingest",
+                kinds={"duckdb", kind},
+                description=f"{spec.description} Landing: {spec.source}/{spec.pattern}",
+            )
+            for key in keys
+        ],
         check_specs=[
             dg.AssetCheckSpec(
                 "no_quarantined_files",
@@ -42,9 +52,10 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
                 blocking=True,
                 description="No landing file of this source is quarantined.",
             )
+            for key in keys
         ],
     )
-    def _ingest(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def _ingest(context: dg.AssetExecutionContext):
         settings = config.settings()
         settings.ensure_dirs()
         with warehouse.connect(settings) as con:
@@ -55,30 +66,31 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
                 raise dg.Failure(description=str(err)) from None
             present = [(o.file_name, o.sha256) for o in outcomes]
             quarantined = ledger.quarantined_in_landing(con, present)
-            rows = con.execute(f"SELECT count(*) FROM raw.{spec.table}").fetchone()[0]
+            rows = {
+                key: con.execute(f"SELECT count(*) FROM raw.{key.path[-1]}").fetchone()[0]
+                for key in keys
+            }
         new = [o for o in outcomes if o.status != "unchanged"]
-        return dg.MaterializeResult(
-            metadata={
-                "files_in_landing": len(outcomes),
-                "files_new": len(new),
-                "rows_accepted": sum(o.rows_accepted for o in new),
-                "rows_rejected": sum(o.rows_rejected for o in new),
-                "rows_in_table": rows,
-                "dagster/row_count": rows,
-            },
-            check_results=[
-                dg.AssetCheckResult(
-                    check_name="no_quarantined_files",
-                    passed=not quarantined,
-                    metadata={
-                        "quarantined": dg.MetadataValue.md(
-                            "\n".join(f"- {name}: {reason}" for name, reason in quarantined)
-                            or "none"
-                        )
-                    },
-                )
-            ],
-        )
+        listing = "\n".join(f"- {name}: {reason}" for name, reason in quarantined) or "none"
+        for key in keys:
+            yield dg.MaterializeResult(
+                asset_key=key,
+                metadata={
+                    "files_in_landing": len(outcomes),
+                    "files_new": len(new),
+                    "rows_accepted": sum(o.rows_accepted for o in new),
+                    "rows_rejected": sum(o.rows_rejected for o in new),
+                    "dagster/row_count": rows[key],
+                },
+                check_results=[
+                    dg.AssetCheckResult(
+                        asset_key=key,
+                        check_name="no_quarantined_files",
+                        passed=not quarantined,
+                        metadata={"quarantined": dg.MetadataValue.md(listing)},
+                    )
+                ],
+            )
 
     return _ingest
 

@@ -9,32 +9,22 @@ from dagster_project.lib.specs import (
     FileColumn,
     FileSpec,
     extraction_date_literal,
+    unique_within_file,
 )
-
-
-def _unique_cost_centres(con) -> list[str]:
-    rows = con.execute(
-        "SELECT omkostningssted, list(_line_number ORDER BY _line_number) FROM typed_rows "
-        "WHERE omkostningssted IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 10"
-    ).fetchall()
-    return [
-        f"omkostningssted {code} appears on lines {', '.join(map(str, lines))}"
-        for code, lines in rows
-    ]
 
 
 def _one_root_no_cycles(con) -> list[str]:
     roots = con.execute(
-        "SELECT omkostningssted, _line_number FROM typed_rows "
+        "SELECT omkostningssted, _line_number FROM typed_organisation "
         "WHERE omkostningssted IS NOT NULL AND overordnet IS NULL ORDER BY 2"
     ).fetchall()
     if len(roots) != 1:
         found = ", ".join(f"{code} (line {line})" for code, line in roots) or "none"
         return [f"the tree must have exactly one root (empty overordnet); found {found}"]
     orphans = con.execute(
-        "SELECT c.omkostningssted, c.overordnet, c._line_number FROM typed_rows c "
+        "SELECT c.omkostningssted, c.overordnet, c._line_number FROM typed_organisation c "
         "WHERE c.overordnet IS NOT NULL AND c.overordnet NOT IN "
-        "(SELECT omkostningssted FROM typed_rows WHERE omkostningssted IS NOT NULL) "
+        "(SELECT omkostningssted FROM typed_organisation WHERE omkostningssted IS NOT NULL) "
         "ORDER BY 3 LIMIT 10"
     ).fetchall()
     if orphans:
@@ -46,11 +36,12 @@ def _one_root_no_cycles(con) -> list[str]:
     unreached = con.execute(
         """
         WITH RECURSIVE reached(code) AS (
-            SELECT omkostningssted FROM typed_rows WHERE overordnet IS NULL
+            SELECT omkostningssted FROM typed_organisation WHERE overordnet IS NULL
             UNION
-            SELECT c.omkostningssted FROM typed_rows c JOIN reached r ON c.overordnet = r.code
+            SELECT c.omkostningssted FROM typed_organisation c
+            JOIN reached r ON c.overordnet = r.code
         )
-        SELECT omkostningssted, _line_number FROM typed_rows
+        SELECT omkostningssted, _line_number FROM typed_organisation
         WHERE omkostningssted NOT IN (SELECT code FROM reached) ORDER BY 2 LIMIT 10
         """
     ).fetchall()
@@ -83,7 +74,7 @@ ORGANISATION = FileSpec(
     slot=lambda fields: "organisation",
     version=lambda fields: fields["extraction"],
     replaces=lambda fields: "true",
-    file_rules=(_unique_cost_centres, _one_root_no_cycles),
+    file_rules=(unique_within_file("organisation", "omkostningssted"), _one_root_no_cycles),
 )
 
 SPECS = [ORGANISATION]

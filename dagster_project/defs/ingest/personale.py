@@ -13,6 +13,7 @@ from dagster_project.lib.specs import (
     FileSpec,
     RowRule,
     extraction_date_literal,
+    unique_within_file,
 )
 
 ANSAETTELSER = FileSpec(
@@ -41,16 +42,7 @@ ANSAETTELSER = FileSpec(
             lambda f: "slutdato before startdato",
         ),
     ),
-    file_rules=(
-        lambda con: [
-            f"ansaettelsesnr {nr} appears on lines {', '.join(map(str, lines))}"
-            for nr, lines in con.execute(
-                "SELECT ansaettelsesnr, list(_line_number ORDER BY _line_number) FROM typed_rows "
-                "WHERE ansaettelsesnr IS NOT NULL GROUP BY 1 HAVING count(*) > 1 "
-                "ORDER BY 1 LIMIT 10"
-            ).fetchall()
-        ],
-    ),
+    file_rules=(unique_within_file("ansaettelser", "ansaettelsesnr"),),
     transform=pseudonymise_column("cpr"),
     slot=lambda f: "ansaettelser",
     version=lambda f: f["extraction"],

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dagster_project.lib.specs import DECIMAL, INTEGER, Column, FileColumn, FileSpec, month_literal
-
-
-def _one_row_per_age(con) -> list[str]:
-    rows = con.execute(
-        "SELECT alder, list(_line_number ORDER BY _line_number) FROM typed_rows "
-        "WHERE alder IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 LIMIT 10"
-    ).fetchall()
-    return [f"alder {age} appears on lines {', '.join(map(str, lines))}" for age, lines in rows]
-
+from dagster_project.lib.specs import (
+    DECIMAL,
+    INTEGER,
+    Column,
+    FileColumn,
+    FileSpec,
+    extraction_date_literal,
+    month_literal,
+    unique_within_file,
+)
 
 BEFOLKNING = FileSpec(
     source="reference",
@@ -23,7 +23,7 @@ BEFOLKNING = FileSpec(
         Column("antal", INTEGER, minimum=0),
     ),
     file_columns=(FileColumn("aar", "INTEGER", lambda f: str(int(f["year"]))),),
-    file_rules=(_one_row_per_age,),
+    file_rules=(unique_within_file("befolkning", "alder"),),
     slot=lambda f: f"befolkning:{f['year']}",
     version=lambda f: "",
     replaces=lambda f: f"aar = {int(f['year'])}",
@@ -46,4 +46,22 @@ AKTIVITET = FileSpec(
     replaces=lambda f: f"maaned = {month_literal(f)}",
 )
 
-SPECS = [BEFOLKNING, AKTIVITET]
+BENCHMARK = FileSpec(
+    source="reference",
+    table="benchmark",
+    pattern=r"benchmark_(?P<extraction>\d{8})\.csv",
+    description="Published KPI values of other municipalities; the newest extraction wins.",
+    columns=(
+        Column("kommunekode", pattern=r"^[0-9]{3}$", pattern_hint="not a municipality code"),
+        Column("kommune"),
+        Column("kpi"),
+        Column("aar", INTEGER, minimum=1990, maximum=2100),
+        Column("vaerdi", DECIMAL),
+    ),
+    file_columns=(FileColumn("extraction_date", "DATE", extraction_date_literal),),
+    slot=lambda f: "benchmark",
+    version=lambda f: f["extraction"],
+    replaces=lambda f: "true",
+)
+
+SPECS = [BEFOLKNING, AKTIVITET, BENCHMARK]
