@@ -133,3 +133,116 @@ def fravaer(frame: pd.DataFrame) -> list:
         gxe.ExpectColumnValuesToBeBetween(column="timer_pr_dag", min_value=0, max_value=24),
         *_lineage(gxe),
     ]
+
+
+PERIOD_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+
+
+def udvalg(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="fagudvalg"),
+        gxe.ExpectColumnValuesToNotBeNull(column="navn"),
+        *_lineage(gxe),
+    ]
+
+
+def maal(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="maal_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="fagudvalg"),
+        gxe.ExpectColumnValuesToBeInSet(column="maalgruppe", value_set=["borgere", "organisation"]),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["aktiv", "opfyldt", "opgivet"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="ansvarlig"),
+        *_lineage(gxe),
+    ]
+
+
+def indikatorer(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="indikator_id"),
+        gxe.ExpectColumnValuesToBeInSet(column="retning", value_set=["op", "ned"]),
+        gxe.ExpectColumnValuesToBeInSet(column="frekvens", value_set=["maaned", "kvartal", "aar"]),
+        gxe.ExpectColumnValuesToMatchRegex(column="baseline_periode", regex=PERIOD_REGEX),
+        gxe.ExpectColumnValuesToMatchRegex(column="maal_periode", regex=PERIOD_REGEX),
+        gxe.ExpectColumnValuesToNotBeNull(column="maal_vaerdi"),
+        *_lineage(gxe),
+    ]
+
+
+def indikatorvaerdier(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column="periode", regex=PERIOD_REGEX),
+        gxe.ExpectColumnValuesToNotBeNull(column="vaerdi"),
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["kilde", "indikator_id", "omkostningssted", "periode"]
+        ),
+        *_lineage(gxe),
+    ]
+
+
+def spoergsmaal(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="spoergsmaal_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="tema"),
+        *_lineage(gxe),
+    ]
+
+
+def besvarelser(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(column="score", min_value=1, max_value=5),
+        gxe.ExpectColumnValuesToNotBeNull(column="besvarelse_id"),
+        gxe.ExpectColumnValuesToMatchRegex(column="runde", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        *_lineage(gxe),
+    ]
+
+
+def inviterede(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeBetween(column="antal_inviterede", min_value=0),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["runde", "omkostningssted"]),
+        *_lineage(gxe),
+    ]
+
+
+def forslag(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToBeUnique(column="forslag_id"),
+        gxe.ExpectColumnValuesToBeInSet(
+            column="status", value_set=["modtaget", "behandles", "gennemfoert", "afvist"]
+        ),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="afgjort",
+            column_B="indsendt",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        *_lineage(gxe),
+    ]
+
+
+def benchmark(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToMatchRegex(column="kommunekode", regex=r"^[0-9]{3}$"),
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["kommunekode", "kpi", "aar"]),
+        gxe.ExpectColumnValuesToNotBeNull(column="vaerdi"),
+        *_lineage(gxe),
+    ]

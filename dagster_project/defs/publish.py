@@ -69,14 +69,21 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
         counts = {}
         for schema, tables in (("marts", published_marts()), ("meta", PUBLISHED_META)):
             con.execute(f"CREATE SCHEMA {schema}")
+            # Views of the warehouse (the reading levels) are published as tables: the
+            # publication then stands alone and needs no view resolution in BI drivers.
             names = [
                 row[0]
                 for row in con.execute(
                     "SELECT table_name FROM duckdb_tables() "
+                    "WHERE database_name = 'wh' AND schema_name = ? "
+                    "UNION SELECT view_name FROM duckdb_views() "
                     "WHERE database_name = 'wh' AND schema_name = ? ORDER BY 1",
-                    [schema],
+                    [schema, schema],
                 ).fetchall()
             ]
+            missing = sorted(set(tables) - set(names))
+            if missing and schema == "marts":
+                raise PublicationRefused(f"marts not built: {', '.join(missing)}")
             for name in names:
                 if name not in tables:
                     continue
@@ -109,6 +116,8 @@ def _copy_comments(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
             "TABLE",
             con.execute(
                 "SELECT schema_name, table_name, NULL, comment FROM duckdb_tables() "
+                "WHERE database_name = 'wh' AND schema_name = 'marts' AND comment IS NOT NULL "
+                "UNION ALL SELECT schema_name, view_name, NULL, comment FROM duckdb_views() "
                 "WHERE database_name = 'wh' AND schema_name = 'marts' AND comment IS NOT NULL"
             ).fetchall(),
         ),

@@ -79,9 +79,8 @@ def raw_suite_check(
         with warehouse.connect(config.settings(), read_only=True) as con:
             frame = con.execute(
                 f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 IN ("
-                "SELECT file_sha256 FROM meta.file_ledger "
-                "WHERE run_id = ? AND status = 'loaded' AND raw_table = ?)",
-                [context.op_execution_context.run_id, table],
+                "SELECT file_sha256 FROM meta.file_ledger WHERE run_id = ? AND status = 'loaded')",
+                [context.op_execution_context.run_id],
             ).df()
         return _run_suite(context, f"raw.{table}", "gx_suite", frame, build)
 
@@ -137,6 +136,20 @@ quality_checks = [
     raw_suite_check("aktivitet", raw_sources.aktivitet),
     raw_suite_check("ansaettelser", raw_sources.ansaettelser),
     raw_suite_check("fravaer", raw_sources.fravaer),
+    *(
+        raw_suite_check(table, getattr(raw_sources, table))
+        for table in (
+            "udvalg",
+            "maal",
+            "indikatorer",
+            "indikatorvaerdier",
+            "spoergsmaal",
+            "besvarelser",
+            "inviterede",
+            "forslag",
+            "benchmark",
+        )
+    ),
     kpi_values_suite,
     kpi_values_reconciliation,
 ]
