@@ -12,7 +12,7 @@ fraction, each of which ends one employment row and starts the next. Staff are p
 cost centres in proportion to the salary lines of their budget, so HR and economy agree on which
 units are big. A few units are deliberately tiny so that suppression of small groups shows.
 Everything is drawn with numpy in one pass; the largest scale has about 50,000 employment rows
-and a million absence spells.
+and 800,000 absence spells.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ PLANNED_UNTIL = dt.date(LAST_COMPLETE_MONTH[0], 12, 31)
 EPOCH = dt.date(1970, 1, 1)
 DAYS_PER_YEAR = 365.25
 NEVER = 200_000  # day number of an end nobody knows yet (far beyond any real date)
-FAR_PAST = -200_000
+FAR_PAST = -200_000  # when the HR system learnt of employments older than the demo's history
 
 # Salary in the budget templates (2022 kroner) per full-time person, and persons per full-time
 # equivalent: most municipal staff work part-time.
@@ -70,7 +70,8 @@ CENTRE_TEAM_FACTOR = 1.5
 MDR, TIME, ELEV = 0, 1, 2
 LOENFORM = ("MDR", "TIME", "MDR")
 ELEV_FLAG = ("N", "N", "J")
-# Yearly rate of leaving and of hires that replace leavers, by kind of employment.
+# Yearly rate of leaving, and of hiring: a little higher, because retirements and the ends of
+# fixed-term substitutes also make room.
 LEAVE_RATE = {MDR: 0.17, TIME: 0.7}
 HIRE_RATE = {MDR: 0.195, TIME: 1.05, ELEV: 0.44}
 FIXED_TERM_SHARE = {MDR: 0.08, TIME: 0.5}
@@ -243,10 +244,10 @@ CATEGORIES = tuple(
 # Absence causes of sources.md; the first four are sickness.
 CAUSES = ("SYG", "ASK", "GRAV", "S56", "BSYG", "BARSEL", "FERIE", "OMSORG", "ANDET")
 SYG, ASK, GRAV, S56, BSYG, BARSEL, FERIE, OMSORG, ANDET = range(len(CAUSES))
-# Hours a day of partial spells; index 0 = whole days.
+# Hours a day of partial spells as printed; "" = whole days.
 HOURS = ("", "3,7", "3", "4", "2,5", "2", "3,5")
-PARTIAL_SICK_HOURS = (1, 2, 3, 4)  # gradual return after long sickness
-PARTIAL_S56_HOURS = (2, 5, 6, 3)
+PARTIAL_SICK_HOURS = tuple(HOURS.index(h) for h in ("3,7", "3", "4", "2,5"))  # gradual return
+PARTIAL_S56_HOURS = tuple(HOURS.index(h) for h in ("2", "3", "3,5", "4"))
 # Sickness per person and year: many short spells, fewer medium ones, and a few long ones
 # that carry a large share of the days (Danish municipal statistics).
 SHORT_SICK_RATE = 2.1
@@ -487,15 +488,14 @@ def _draw_careers(
     hire_start = np.where(on_first, _next_month_start(raw - 1), raw)
     january = _as_dates(raw).astype("datetime64[Y]").astype("datetime64[M]")
     august = (january + 7).astype("datetime64[D]").astype(np.int64)
-    for_school_year = (
-        mdr & np.isin(family_names, ("skole", "dagtilbud")) & (rng.random(n) < 0.25)
-    )
+    for_school_year = mdr & np.isin(family_names, ("skole", "dagtilbud")) & (rng.random(n) < 0.25)
     for_school_year &= (august >= window_start) & (august <= window_end)
     hire_start = np.where(for_school_year, august, hire_start)
     # Trainees start with their school's intake on 1 February or 1 August.
     intakes = [(january + months).astype("datetime64[D]").astype(np.int64) for months in (1, 13)]
-    intake = np.where(_month_of(raw) == 1, intakes[0], np.where(_month_of(raw) <= 7, august,
-                                                                   intakes[1]))
+    intake = np.where(
+        _month_of(raw) == 1, intakes[0], np.where(_month_of(raw) <= 7, august, intakes[1])
+    )
     hire_start = np.where(trainee, np.maximum(intake, raw), hire_start)
     reference = np.where(hired, hire_start, window_start)
 
@@ -523,9 +523,7 @@ def _draw_careers(
         rng.random(n) * trainee_years,
     )
     stock_start = window_start - np.round(tenure * DAYS_PER_YEAR).astype(np.int64)
-    stock_start = np.where(
-        ~hourly & (rng.random(n) < 0.75), _month_start(stock_start), stock_start
-    )
+    stock_start = np.where(~hourly & (rng.random(n) < 0.75), _month_start(stock_start), stock_start)
     start = np.where(hired, hire_start, stock_start)
     # Nobody starts before their 18th birthday (a day's margin for leap years).
     birth = np.minimum(birth, start - round(18 * DAYS_PER_YEAR) - 2)
@@ -540,13 +538,10 @@ def _draw_careers(
     # Resignations take effect at the end of a month, as the notice periods say.
     to_month_end = rng.random(n) < np.where(hourly, 0.2, 0.7)
     open_end = np.where(to_month_end, _month_end(open_end), open_end)
-    fixed_end = start + np.where(
-        hourly, rng.integers(30, 271, n), rng.integers(90, 366, n)
-    )
+    fixed_end = start + np.where(hourly, rng.integers(30, 271, n), rng.integers(90, 366, n))
     dropout = trainee & hired & (rng.random(n) < 0.1)
-    trainee_end = start + np.round(
-        trainee_years * np.where(dropout, rng.uniform(0.15, 0.8, n), 1.0) * DAYS_PER_YEAR
-    ).astype(np.int64) - 1
+    trainee_days = trainee_years * np.where(dropout, rng.uniform(0.15, 0.8, n), 1.0) * DAYS_PER_YEAR
+    trainee_end = start + np.round(trainee_days).astype(np.int64) - 1
     end = np.select([trainee, fixed_term], [trainee_end, fixed_end], open_end)
     end = np.maximum(end, start)
 
@@ -751,11 +746,15 @@ def _split_careers(
     fraction = np.where(
         begins_with_change, np.where(new_fraction_here, new_fraction[starting], -1), rows.fraction
     )
-    filled = _forward_fill(fraction)
-    # A change of fraction must change it: take another fraction when the draw did not.
-    same = new_fraction_here & (filled == np.roll(filled, 1))
-    fraction[same] = np.where(filled[same] == 0, 2, 0)
-    rows.fraction = _forward_fill(fraction)
+    # A change of fraction must change it: take another fraction when the draw did not. Each
+    # pass fixes the first of a chain of equal fractions, so a few passes settle it.
+    while True:
+        filled = _forward_fill(fraction)
+        same = new_fraction_here & (filled == np.roll(filled, 1))
+        if not same.any():
+            break
+        fraction[same] = np.where(filled[same] == 0, 2, 0)
+    rows.fraction = filled
 
     rows.start = np.where(begins_with_change, change_day[starting], rows.start)
     rows.start_known = np.where(begins_with_change, change_known[starting], rows.start_known)
@@ -826,6 +825,25 @@ def _cpr_numbers(rows: EmploymentRows, rng: np.random.Generator) -> np.ndarray:
     return cpr[np.searchsorted(persons, rows.person)]
 
 
+def _cpr_texts(rows: EmploymentRows, seed: int) -> np.ndarray:
+    """The CPR number of each row as exported: `DDMMYY-SSSS` or `DDMMYYSSSS`.
+
+    Older records were keyed without the dash, and some persons' later employments in the
+    other form than their first, so only the digits identify a person.
+    """
+    cpr = _cpr_numbers(rows, random_stream(seed, "cpr"))
+    rng = random_stream(seed, "cpr_form")
+    with_dash = (rng.random(int(rows.person.max()) + 1) < 0.65)[rows.person]
+    by_person = np.lexsort((rows.start, rows.person))
+    later = np.ones(len(rows), dtype=bool)
+    later[by_person[np.unique(rows.person[by_person], return_index=True)[1]]] = False
+    with_dash ^= later & (rng.random(len(rows)) < 0.1)
+    dashed = np.strings.add(
+        np.strings.add(np.strings.slice(cpr, 0, 6), "-"), np.strings.slice(cpr, 6, 10)
+    )
+    return np.where(with_dash, dashed, cpr)
+
+
 # Absence.
 
 
@@ -860,9 +878,7 @@ def _drop_overlaps(row: np.ndarray, fra: np.ndarray, til: np.ndarray) -> np.ndar
     return order[~overlaps]
 
 
-def build_absence(
-    rows: EmploymentRows, staffing: Staffing, scale: Scale, seed: int
-) -> Spells:
+def build_absence(rows: EmploymentRows, staffing: Staffing, scale: Scale, seed: int) -> Spells:
     rng = random_stream(seed, "fravaer")
     extraction = day_number(EXTRACTION_DATE)
     first = np.maximum(rows.start, day_number(dt.date(scale.first_year, 1, 1)))
@@ -962,7 +978,9 @@ def build_absence(
     for holiday in _holidays(rng, rows, family, first, scale):
         add(*holiday, planned=True)
 
-    row, cause, fra, til, hours, planned = (np.concatenate(column) for column in zip(*parts))
+    row, cause, fra, til, hours, planned = (
+        np.concatenate(column) for column in zip(*parts, strict=True)
+    )
     # Most spells are registered within days, a few only weeks later; holidays are planned.
     lag = np.where(
         rng.random(row.size) < LATE_REGISTRATION_SHARE,
@@ -1040,13 +1058,12 @@ def _employment_lines(
 ) -> np.ndarray:
     """The snapshot as the HR system shows it on `extracted`: what it knew by then."""
     day = day_number(extracted)
-    shown = (rows.start_known <= day) & (rows.start <= day + 92)
+    shown = rows.start_known <= day
     if extracted == EXTRACTION_DATE:
         shown &= ~rows.annulled
     index = np.flatnonzero(shown)
     ended = (rows.end_known[index] <= day) & (rows.end[index] < NEVER)
-    empty = np.array([""], dtype=TEXT)
-    end_text = np.where(ended, _date_texts(np.where(ended, rows.end[index], rows.start[index])), "")
+    end_text = _date_texts(np.where(ended, rows.end[index], rows.start[index]))
     reasons = np.array([csv_field(reason) for reason in REASONS], dtype=TEXT)
     categories = np.array([csv_field(name) for name in CATEGORIES], dtype=TEXT)
     return join_fields(
@@ -1058,8 +1075,8 @@ def _employment_lines(
         np.array(ELEV_FLAG, dtype=TEXT)[rows.kind[index]],
         _fraction_texts()[rows.fraction[index]],
         _date_texts(rows.start[index]),
-        end_text.astype(TEXT),
-        np.where(ended, reasons[rows.reason[index]], empty[0]),
+        np.where(ended, end_text, "").astype(TEXT),
+        np.where(ended, reasons[rows.reason[index]], "").astype(TEXT),
     )
 
 
@@ -1090,21 +1107,7 @@ def write_personale(
 ) -> dict[str, int]:
     staffing = build_staffing(organisation, scale, seed)
     rows, ansaettelsesnr = build_employments(staffing, scale, seed)
-    cpr = _cpr_numbers(rows, random_stream(seed, "cpr"))
-    # Both forms of the CPR number occur: older records were keyed without the dash, and a few
-    # persons' later employments were keyed in the other form than their first.
-    form_rng = random_stream(seed, "cpr_form")
-    with_dash = (form_rng.random(int(rows.person.max()) + 1) < 0.65)[rows.person]
-    by_person = np.lexsort((rows.start, rows.person))
-    later = np.ones(len(rows), dtype=bool)
-    later[by_person[np.unique(rows.person[by_person], return_index=True)[1]]] = False
-    with_dash ^= later & (form_rng.random(len(rows)) < 0.1)
-    dashed = np.strings.add(
-        np.strings.add(np.strings.slice(cpr, 0, 6), "-"), np.strings.slice(cpr, 6, 10)
-    )
-    cpr = np.where(with_dash, dashed, cpr)
-    order = np.argsort(ansaettelsesnr)
-    rows, ansaettelsesnr, cpr = rows.take(order), ansaettelsesnr[order], cpr[order]
+    cpr = _cpr_texts(rows, seed)
 
     counts = {}
     for extracted, encoding, key in (

@@ -24,7 +24,7 @@ class Scale:
     name: str
     first_year: int
     postings_per_month: int
-    # Staff relative to the budget's salaries (1 = about 3,300 persons); the larger scales
+    # Staff relative to the budget's salaries (1 = about 3,200 persons); the larger scales
     # employ more so that HR volumes can be tested too.
     staff_factor: float
 
