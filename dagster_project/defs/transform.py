@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: staging → intermediate → marts, tests as checks."""
 
 import os
+import shutil
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,10 +17,14 @@ from dagster_dbt import (
 )
 
 from dagster_project.lib import config
-from dagster_project.lib.config import DBT_PROJECT_DIR
+from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
+from dagster_project.lib.dbt_manifest import ensure_manifest
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-dbt_project.prepare_if_dev()
+# Under `dagster dev` the manifest is refreshed here, as every other run path does it (the
+# stock prepare_if_dev() would look for a dbt on PATH, which a virtualenv need not put there).
+if os.environ.get("DAGSTER_IS_DEV_CLI"):
+    ensure_manifest()
 
 
 class MaalbarTranslator(DagsterDbtTranslator):
@@ -67,10 +72,21 @@ def failed_nodes(invocation) -> list[str]:
 
 
 def dbt_resource() -> DbtCliResource:
-    # The dbt that sits beside this interpreter, so no PATH set-up is needed.
-    executable = Path(sys.executable).parent / "dbt"
     return DbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(executable) if executable.exists() else "dbt",
+        dbt_executable=dbt_executable(),
     )
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter, so neither the CLI nor `dagster dev`
+    (whose code server may start without the virtualenv on PATH) needs PATH set-up."""
+    for candidate in (
+        Path(sys.executable).parent / "dbt",
+        Path(sys.prefix) / "bin" / "dbt",
+        PROJECT_ROOT / ".venv" / "bin" / "dbt",
+    ):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
