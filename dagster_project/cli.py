@@ -71,9 +71,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from dagster_project.lib.dbt_manifest import ensure_manifest
 
     ensure_manifest()
-    from dagster_project.lib.runner import run_pipeline
+    from dagster_project.lib.runner import RunInProgress, run_pipeline
 
-    outcome = run_pipeline(settings)
+    try:
+        outcome = run_pipeline(settings)
+    except RunInProgress as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     if outcome.success:
         print(f"published database: {settings.published_path}")
         print(f"dbt docs:           {settings.docs_dir / 'dbt' / 'static_index.html'}")

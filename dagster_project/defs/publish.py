@@ -211,6 +211,10 @@ def swap_in(candidate: Path, published: Path) -> None:
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = config.settings()
     settings.ensure_dirs()
+    # A run killed while publishing leaves its candidate behind; it never became the
+    # publication, so it is removed (the warehouse lock makes runs serial).
+    for stale in settings.published_dir.glob(".candidate-*.duckdb*"):
+        stale.unlink()
     candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
     try:
         counts = build_candidate(settings, candidate, context.run_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import re
 import time
 from dataclasses import dataclass, field
@@ -22,7 +23,34 @@ class RunOutcome:
     notes: list[str] = field(default_factory=list)
 
 
+class RunInProgress(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def exclusive_run(settings: Settings):
+    """One run at a time per data folder: DuckDB takes one writer, and a second run could
+    otherwise slip in between the first one's steps."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.data_dir / ".run.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgress(
+                f"another run is in progress on {settings.data_dir}; try again when it ends"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
+    with exclusive_run(settings):
+        return _run_pipeline(settings, quiet)
+
+
+def _run_pipeline(settings: Settings, quiet: bool) -> RunOutcome:
     import dagster as dg
 
     from dagster_project.definitions import defs
