@@ -1,0 +1,163 @@
+"""The process half of the failure catalogue: killed runs, repeated runs, open readers.
+
+Real `maalbar run` processes on the demo municipality (scale S). A run killed with SIGKILL
+in ingest, in dbt or in publishing, then run again, must publish exactly what an
+uninterrupted run publishes; a reader holding the publication open is never disturbed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytestmark = pytest.mark.slow
+
+MAALBAR = str(Path(sys.executable).parent / "maalbar")
+
+
+def _env(data_dir: Path, landing: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "MAALBAR_DATA_DIR": str(data_dir),
+        "MAALBAR_LANDING_DIR": str(landing),
+        "MAALBAR_PSEUDONYM_KEY": "reliability-key",
+        "DAGSTER_HOME": str(data_dir / "dagster"),
+    }
+
+
+def _run(data_dir: Path, landing: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [MAALBAR, "run"],
+        env=_env(data_dir, landing),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def marts_content(published: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+            ).fetchall()
+        ]
+        return {t: con.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in tables}
+    finally:
+        con.close()
+
+
+def _descendant_running(pid: int, needle: str) -> bool:
+    """Is a process of this run's session running a command line containing `needle`?"""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if os.getsid(int(proc.name)) != pid:
+                continue
+            if needle in (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                return True
+        except (OSError, ProcessLookupError):
+            continue
+    return False
+
+
+def _kill_when(data_dir: Path, landing: Path, ready) -> int:
+    process = subprocess.Popen(
+        [MAALBAR, "run"],
+        env=_env(data_dir, landing),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 600
+    while process.poll() is None and time.monotonic() < deadline:
+        if ready(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return process.returncode
+        time.sleep(0.02)
+    pytest.fail(f"the run ended (exit {process.returncode}) before the moment to kill it")
+
+
+@pytest.fixture(scope="module")
+def demo_landing(tmp_path_factory) -> Path:
+    landing = tmp_path_factory.mktemp("landing")
+    subprocess.run(
+        [MAALBAR, "demo", "--out", str(landing), "--scale", "S"], check=True, capture_output=True
+    )
+    return landing
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, demo_landing) -> dict:
+    data = tmp_path_factory.mktemp("reference")
+    result = _run(data, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return marts_content(data / "published" / "maalbar.duckdb")
+
+
+def test_same_landing_twice_publishes_the_same(tmp_path, demo_landing, reference):
+    result = _run(tmp_path, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    first = marts_content(tmp_path / "published" / "maalbar.duckdb")
+    assert first == reference
+    again = _run(tmp_path, demo_landing)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "no new or changed files" in again.stdout
+    assert marts_content(tmp_path / "published" / "maalbar.duckdb") == reference
+
+
+@pytest.mark.parametrize("phase", ["ingest", "dbt", "publish"])
+def test_killed_run_then_rerun_publishes_as_if_uninterrupted(
+    tmp_path, demo_landing, reference, phase
+):
+    published = tmp_path / "published"
+    moments = {
+        # Some files are in raw, others not yet.
+        "ingest": lambda pid: len(list((tmp_path / "raw").rglob("*.csv"))) >= 5,
+        "dbt": lambda pid: _descendant_running(pid, "dbt build"),
+        "publish": lambda pid: bool(list(published.glob(".candidate-*.duckdb"))),
+    }
+    _kill_when(tmp_path, demo_landing, moments[phase])
+    assert not (published / "maalbar.duckdb").exists()
+    result = _run(tmp_path, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert marts_content(published / "maalbar.duckdb") == reference
+    assert not list(published.glob(".candidate-*"))
+
+
+def test_reader_holding_the_publication_is_not_disturbed(tmp_path, demo_landing, reference):
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)
+    held_back = landing / "oekonomi" / "posteringer_202610.csv"
+    held_bytes = held_back.read_bytes()
+    held_back.unlink()
+    assert _run(tmp_path, landing).returncode == 0
+    published = tmp_path / "published" / "maalbar.duckdb"
+    reader = duckdb.connect(str(published), read_only=True)
+    query = (
+        "SELECT count(*) FROM marts.kpi_values WHERE kpi_id = 'forbrug_drift' "
+        "AND periode = '2026-10'"
+    )
+    assert reader.execute(query).fetchone()[0] == 0
+    held_back.write_bytes(held_bytes)
+    result = _run(tmp_path, landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # The open reader still sees the old publication, whole; a new one sees the new.
+    assert reader.execute(query).fetchone()[0] == 0
+    reader.close()
+    fresh = duckdb.connect(str(published), read_only=True)
+    assert fresh.execute(query).fetchone()[0] > 0
+    fresh.close()
+    assert marts_content(published) == reference
