@@ -6,6 +6,7 @@ from dagster_project.defs.docs import documentation
 from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.publish import published_database
 from dagster_project.defs.quality import quality_checks
+from dagster_project.defs.schedules import schedules, sensors
 from dagster_project.defs.transform import dbt_resource, maalbar_dbt_assets
 
 # One process, steps in order: DuckDB takes one writer, and dbt runs between our steps.
@@ -20,6 +21,8 @@ defs = dg.Definitions(
     assets=[*ingest_assets, maalbar_dbt_assets, published_database, documentation],
     asset_checks=quality_checks,
     jobs=[maalbar_job],
+    schedules=schedules,
+    sensors=sensors,
     resources={"dbt": dbt_resource()},
     executor=dg.in_process_executor,
 )
