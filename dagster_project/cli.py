@@ -99,6 +99,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     return print_status(config.settings(), limit=args.limit)
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from dagster_project.lib.explain import print_explanation
+
+    return print_explanation(config.settings(), args.kpi, args.node, args.period)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maalbar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +126,14 @@ def main(argv: list[str] | None = None) -> int:
     status = commands.add_parser("status", help="recent files of the ledger and their state")
     status.add_argument("--limit", type=int, default=30)
     status.set_defaults(func=cmd_status)
+
+    explain = commands.add_parser(
+        "explain", help="trace a published figure back to the files that fed it"
+    )
+    explain.add_argument("kpi", help="KPI id, e.g. sygefravaer_pct")
+    explain.add_argument("node", help="cost centre (omkostningssted)")
+    explain.add_argument("period", help="YYYY-MM or YYYY")
+    explain.set_defaults(func=cmd_explain)
 
     prepare = commands.add_parser("prepare", help="parse the dbt project if it changed")
     prepare.set_defaults(func=cmd_prepare)

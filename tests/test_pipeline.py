@@ -169,3 +169,22 @@ def test_redelivered_month_replaces_it_and_known_files_load_once(pipeline):
     assert ledger["posteringer_202502.csv:loaded"] == 1
     assert ledger["posteringer_202502.csv:superseded"] == 1
     assert ledger["budget_2026_20260110.csv:quarantined"] == 1
+
+
+def test_explain_leads_from_a_figure_to_its_files(pipeline):
+    from dagster_project.lib.explain import explain
+
+    settings, _ = pipeline
+    found = explain(settings, "enhedsomkostning", "0110", "2025-01")
+    assert found["figure"][:3] == pytest.approx((140000.5 / 15, 140000.5, 15))
+    assert sorted(found["subtree"]) == ["0110", "0111", "0112"]
+    # 0111 and 0112 have three postings in January, and two activity rows.
+    assert [(table, name, rows) for table, name, _, _, rows in found["files"]] == [
+        ("posteringer", "posteringer_202501.csv", 3),
+        ("aktivitet", "aktivitet_202501.csv", 2),
+    ]
+    sha = hashlib.sha256(
+        (settings.landing_dir / "oekonomi" / "posteringer_202501.csv").read_bytes()
+    ).hexdigest()
+    assert found["files"][0][2] == sha
+    assert found["run"] is not None
