@@ -128,6 +128,21 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     assert _value(settings, "enhedsomkostning", "0120", "2025")[0] == pytest.approx(487.5)
     # the root's subtree delivers two services: no unit cost
     assert _value(settings, "enhedsomkostning", "0100", "2025") is None
+    # The Parquet export holds the same rows as the published marts.
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    for table in ("kpi_values", "dim_organisation", "dim_kpi"):
+        parquet = settings.published_dir / "parquet" / f"{table}.parquet"
+        assert (
+            con.execute(
+                f"SELECT count(*) FROM (SELECT * FROM marts.{table} EXCEPT ALL "
+                f"SELECT * FROM read_parquet('{parquet}'))"
+            ).fetchone()[0]
+            == 0
+        )
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{parquet}')").fetchone() == (
+            con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()
+        )
+    con.close()
     assert (settings.data_dir / "docs" / "kvalitet.html").exists()
     assert (settings.data_dir / "docs" / "dbt" / "static_index.html").exists()
 

@@ -8,6 +8,7 @@ previous publication byte for byte as it was.
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -186,6 +187,31 @@ def _cpr_findings(con: duckdb.DuckDBPyConnection) -> list[str]:
     return findings
 
 
+def export_parquet(candidate: Path, target: Path) -> None:
+    """Every published mart as Parquet, for tools that read files rather than DuckDB."""
+    target.mkdir(parents=True)
+    con = duckdb.connect(str(candidate), read_only=True)
+    try:
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY 1"
+        ).fetchall():
+            con.execute(f"COPY marts.{name} TO '{target / name}.parquet' (FORMAT parquet)")
+    finally:
+        con.close()
+
+
+def swap_parquet(settings: Settings, export: Path) -> None:
+    """`published/parquet` is a link to the newest export, replaced in one rename."""
+    link = settings.published_dir / "parquet"
+    partial = settings.published_dir / ".parquet-link"
+    partial.unlink(missing_ok=True)
+    partial.symlink_to(export.name)
+    os.replace(partial, link)
+    for old in settings.published_dir.glob("parquet-*"):
+        if old != export:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def swap_in(candidate: Path, published: Path) -> None:
     with candidate.open("rb") as handle:
         os.fsync(handle.fileno())
@@ -215,6 +241,10 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     # publication, so it is removed (the warehouse lock makes runs serial).
     for stale in settings.published_dir.glob(".candidate-*.duckdb*"):
         stale.unlink()
+    current = (settings.published_dir / "parquet").resolve()
+    for stale in settings.published_dir.glob("parquet-*"):
+        if stale != current:
+            shutil.rmtree(stale, ignore_errors=True)
     candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
     try:
         counts = build_candidate(settings, candidate, context.run_id)
@@ -224,7 +254,11 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     except Exception:
         candidate.unlink(missing_ok=True)
         raise
+    export = settings.published_dir / f"parquet-{context.run_id}"
+    shutil.rmtree(export, ignore_errors=True)
+    export_parquet(candidate, export)
     swap_in(candidate, settings.published_path)
+    swap_parquet(settings, export)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.published_path)),
