@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-PERIOD_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2]))?$"
+PERIOD_REGEX = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$"
 # Shares that cannot leave 0..100 by definition (forbrugsprocent can: overspending).
 BOUNDED_PCT = (
     "sygefravaer_pct",

@@ -53,7 +53,7 @@ def posteringer(frame: pd.DataFrame) -> list:
 
     return [
         gxe.ExpectColumnValuesToMatchRegex(
-            column="regnskabsmaaned", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+            column="regnskabsmaaned", regex=r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"
         ),
         gxe.ExpectColumnValuesToNotBeNull(column="bilagsnr"),
         gxe.ExpectColumnValuesToNotBeNull(column="posteringsdato"),
@@ -83,7 +83,7 @@ def aktivitet(frame: pd.DataFrame) -> list:
     import great_expectations.expectations as gxe
 
     return [
-        gxe.ExpectColumnValuesToMatchRegex(column="maaned", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="maaned", regex=r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"),
         gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
         gxe.ExpectColumnValuesToNotBeNull(column="ydelse"),
         gxe.ExpectColumnValuesToBeBetween(column="antal", min_value=0),
@@ -135,7 +135,7 @@ def fravaer(frame: pd.DataFrame) -> list:
     ]
 
 
-PERIOD_REGEX = r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$"
+PERIOD_REGEX = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"
 
 
 def udvalg(frame: pd.DataFrame) -> list:
@@ -204,7 +204,7 @@ def besvarelser(frame: pd.DataFrame) -> list:
     return [
         gxe.ExpectColumnValuesToBeBetween(column="score", min_value=1, max_value=5),
         gxe.ExpectColumnValuesToNotBeNull(column="besvarelse_id"),
-        gxe.ExpectColumnValuesToMatchRegex(column="runde", regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        gxe.ExpectColumnValuesToMatchRegex(column="runde", regex=r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"),
         *_lineage(gxe),
     ]
 
