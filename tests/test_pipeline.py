@@ -143,6 +143,18 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
             con.execute(f"SELECT count(*) FROM marts.{table}").fetchone()
         )
     con.close()
+    # OpenLineage: the run's events lead from the landing files to the publication.
+    import json
+
+    [lineage] = (settings.data_dir / "lineage").glob("openlineage-*.jsonl")
+    events = [json.loads(line) for line in lineage.read_text().splitlines()]
+    jobs = {e["job"]["name"]: e for e in events if e["eventType"] == "COMPLETE"}
+    assert {d["name"] for d in jobs["ingest.posteringer"]["inputs"]} == {
+        "oekonomi/posteringer_202501.csv",
+        "oekonomi/posteringer_202502.csv",
+    }
+    assert "marts.kpi_values" in {d["name"] for d in jobs["publish"]["inputs"]}
+    assert jobs["dbt.kpi_values"]["inputs"]
     assert (settings.data_dir / "docs" / "kvalitet.html").exists()
     assert (settings.data_dir / "docs" / "dbt" / "static_index.html").exists()
 

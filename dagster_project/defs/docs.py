@@ -8,8 +8,9 @@ import dagster as dg
 import duckdb
 
 from dagster_project.defs.transform import dbt_resource
-from dagster_project.lib import config
+from dagster_project.lib import config, warehouse
 from dagster_project.lib.dbt_manifest import sources_hash
+from dagster_project.lib.openlineage import write_events
 
 
 def build_dbt_docs(target: Path) -> bool:
@@ -81,11 +82,23 @@ def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     rebuilt = build_dbt_docs(dbt_docs)
     report = settings.docs_dir / "kvalitet.html"
     checks = write_quality_report(settings.published_path, report)
+    with warehouse.connect(settings, read_only=True) as con:
+        loaded = con.execute(
+            "SELECT raw_table, source, file_name FROM meta.file_ledger "
+            "WHERE run_id = ? AND status = 'loaded' ORDER BY 1, 3",
+            [context.run_id],
+        ).fetchall()
+    lineage = settings.data_dir / "lineage" / f"openlineage-{context.run_id}.jsonl"
+    events = write_events(
+        lineage, context.run_id, settings.warehouse_path, settings.published_path, loaded
+    )
     return dg.MaterializeResult(
         metadata={
             "dbt_docs": dg.MetadataValue.path(str(dbt_docs / "static_index.html")),
             "dbt_docs_rebuilt": rebuilt,
             "quality_report": dg.MetadataValue.path(str(report)),
             "checks": checks,
+            "openlineage_events": dg.MetadataValue.path(str(lineage)),
+            "openlineage_event_count": events,
         }
     )
