@@ -27,12 +27,14 @@ holds the raw schema:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import holidays
 import pytest
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt"
@@ -87,7 +89,40 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("antal", "DECIMAL(18,3)"),
         ("enhed", "VARCHAR"),
     ],
+    "ansaettelser": [
+        ("extraction_date", "DATE"),
+        ("ansaettelsesnr", "VARCHAR"),
+        ("person_id", "VARCHAR"),
+        ("omkostningssted", "VARCHAR"),
+        ("stillingskategori", "VARCHAR"),
+        ("loenform", "VARCHAR"),
+        ("elev", "VARCHAR"),
+        ("beskaeftigelsesgrad", "DOUBLE"),
+        ("startdato", "DATE"),
+        ("slutdato", "DATE"),
+        ("fratraedelsesaarsag", "VARCHAR"),
+    ],
+    "fravaer": [
+        ("aar", "INTEGER"),
+        ("extraction_date", "DATE"),
+        ("ansaettelsesnr", "VARCHAR"),
+        ("aarsag", "VARCHAR"),
+        ("fra_dato", "DATE"),
+        ("til_dato", "DATE"),
+        ("timer_pr_dag", "DOUBLE"),
+    ],
+    "kalender": [
+        ("dato", "DATE"),
+        ("aar", "INTEGER"),
+        ("maaned", "VARCHAR"),
+        ("er_arbejdsdag", "BOOLEAN"),
+        ("helligdag", "VARCHAR"),
+    ],
 }
+
+# Written by the raw/kalender asset from the holidays package, not from a landing file, so
+# there is no file to trace its rows back to.
+TABLES_WITHOUT_LINEAGE = {"kalender"}
 
 
 def make_raw_warehouse(
@@ -107,7 +142,7 @@ def make_raw_warehouse(
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists raw")
         for table, columns in RAW_TABLES.items():
-            all_columns = columns + LINEAGE_COLUMNS
+            all_columns = columns + ([] if table in TABLES_WITHOUT_LINEAGE else LINEAGE_COLUMNS)
             ddl = ", ".join(f"{name} {sql_type}" for name, sql_type in all_columns)
             con.execute(f"create or replace table raw.{table} ({ddl})")
             names = [name for name, _ in all_columns]
@@ -212,6 +247,92 @@ def golden_rows() -> dict[str, list[dict]]:
         "budget": budget,
         "befolkning": befolkning,
         "aktivitet": aktivitet,
+        **golden_hr_rows(),
+    }
+
+
+def person_id(name: str) -> str:
+    """A stand-in for the keyed CPR pseudonym: 64 hex characters, like the real one."""
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def kalender_rows(years: Iterable[int]) -> list[dict]:
+    """raw.kalender for whole years, built as the raw/kalender asset builds it: a working day
+    is Monday to Friday and not one of the holidays package's Danish public holidays, which
+    are exactly those of kpis.md (store bededag up to 2023)."""
+    years = sorted(years)
+    public_holidays = holidays.country_holidays("DK", years=years, language="da")
+    day, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+    rows = []
+    while day <= last:
+        helligdag = public_holidays.get(day)
+        rows.append(
+            {
+                "dato": day,
+                "aar": day.year,
+                "maaned": day.strftime("%Y-%m"),
+                "er_arbejdsdag": day.weekday() < 5 and helligdag is None,
+                "helligdag": helligdag,
+            }
+        )
+        day += dt.timedelta(days=1)
+    return rows
+
+
+def golden_hr_rows() -> dict[str, list[dict]]:
+    """Employments and absence for the golden municipality; figures in test_dbt_build.py.
+
+    Employments extracted 2024-03-05, so the HR horizon is 2024-02-29; the only absence file
+    is 2024's, so the HR periods are 2024-01, 2024-02 and 2024 (to the horizon). P1 to P11
+    are persons; P6 moves from 0111 to 0112 on 2024-01-15. 0121 has only an hourly-paid
+    employee and a trainee, outside the population.
+    """
+    extracted = dt.date(2024, 3, 5)
+    columns = (
+        "ansaettelsesnr, person_id, omkostningssted, loenform, elev, beskaeftigelsesgrad,"
+        " startdato, slutdato"
+    )
+    d = dt.date
+    employments = _rows(
+        columns,
+        ("E1", person_id("P1"), "0111", "MDR", "N", 1.0, d(2020, 1, 1), None),
+        ("E2", person_id("P2"), "0111", "MDR", "N", 0.5, d(2022, 5, 1), None),
+        ("E3", person_id("P3"), "0111", "MDR", "N", 1.0, d(2023, 3, 1), d(2024, 1, 31)),
+        ("E4", person_id("P4"), "0111", "MDR", "N", 1.0, d(2019, 8, 1), None),
+        ("E5", person_id("P5"), "0111", "MDR", "N", 1.0, d(2024, 2, 1), None),
+        ("E6a", person_id("P6"), "0111", "MDR", "N", 1.0, d(2021, 1, 1), d(2024, 1, 14)),
+        ("E6b", person_id("P6"), "0112", "MDR", "N", 1.0, d(2024, 1, 15), None),
+        ("E7", person_id("P7"), "0112", "MDR", "N", 0.75, d(2020, 6, 1), None),
+        ("E8", person_id("P8"), "0121", "TIME", "N", 1.0, d(2022, 1, 1), None),
+        ("E9", person_id("P9"), "0121", "MDR", "J", 1.0, d(2023, 8, 1), None),
+        ("E10", person_id("P10"), "0112", "MDR", "N", 1.0, d(2018, 1, 1), d(2023, 6, 30)),
+        ("E11", person_id("P11"), "0111", "MDR", "N", 1.0, d(2015, 1, 1), d(2023, 12, 31)),
+    )
+    for employment in employments:
+        employment["extraction_date"] = extracted
+        employment["stillingskategori"] = "Pædagog"
+    absence = _rows(
+        "ansaettelsesnr, aarsag, fra_dato, til_dato, timer_pr_dag",
+        ("E1", "SYG", d(2024, 1, 8), d(2024, 1, 10), None),
+        ("E1", "ASK", d(2024, 1, 9), d(2024, 1, 9), 3.7),  # overlaps: capped at g
+        ("E1", "SYG", d(2024, 3, 4), None, None),  # starts after the horizon
+        ("E2", "SYG", d(2024, 2, 5), d(2024, 2, 9), 1.85),  # partial days
+        ("E3", "SYG", d(2024, 1, 25), d(2024, 2, 9), None),  # the employment ends on 31 Jan
+        ("E4", "SYG", d(2024, 1, 22), None, None),  # open: 39 days to the horizon, long
+        ("E4", "SYG", d(2024, 2, 1), d(2024, 2, 1), None),  # short, on a long spell's day
+        ("E6b", "S56", d(2024, 2, 19), d(2024, 2, 20), None),
+        ("E7", "FERIE", d(2024, 2, 12), d(2024, 2, 16), None),  # not sickness
+        ("E7", "BSYG", d(2024, 1, 10), d(2024, 1, 10), None),  # not sickness
+        ("E8", "SYG", d(2024, 1, 15), d(2024, 1, 19), None),  # hourly-paid
+        ("E9", "SYG", d(2024, 2, 12), d(2024, 2, 12), None),  # trainee
+    )
+    for spell in absence:
+        spell["aar"] = 2024
+        spell["extraction_date"] = extracted
+    return {
+        "ansaettelser": employments,
+        "fravaer": absence,
+        "kalender": kalender_rows([2023, 2024, 2025]),
     }
 
 

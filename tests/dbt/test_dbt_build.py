@@ -1,7 +1,7 @@
 """`dbt build` on small raw warehouses, checked against hand-computed KPI values.
 
 The golden municipality is `raw_warehouse.golden_rows()`; every expected figure below is worked
-out by hand from those rows (economy horizon 2024-02).
+out by hand from those rows (economy horizon 2024-02, HR horizon 2024-02-29).
 """
 
 from __future__ import annotations
@@ -98,6 +98,77 @@ EXPECTED_KPI_VALUES = {
 }
 
 
+# HR, from raw_warehouse.golden_hr_rows(). Working days: January 2024 has 22 (1 January is a
+# holiday), February 21, 2024 to the horizon 43. Per node and period, worked out by hand:
+# (working days, possible dagsværk, sickness dagsværk, short, long, persons active on a working
+# day, |S|, |E|, |S ∩ E|).
+#
+# Possible dagsværk, January: E1 22, E2 0.5 · 22 = 11, E3 22, E4 22, E6a 9 (2-12 Jan) in 0111;
+# E6b 13 (15-31 Jan), E7 0.75 · 22 = 16.5 in 0112. February: E1 21, E2 10.5, E4 21, E5 21 in
+# 0111; E6b 21, E7 15.75 in 0112. E10, E11 ended in 2023; E8 (hourly) and E9 (trainee) in 0121
+# are outside the population, so 0120 and 0121 have no HR rows at all.
+# Sickness, January: E1 3 (the ASK hours on 9 Jan are capped), E3 5 (25-31 Jan, its
+# employment ends inside the spell), E4 8 long (22-31 Jan of the open spell, 39 days to the
+# horizon). February: E2 5 · 1.85 / 7.4 = 1.25; E4 21 with 1 Feb asked twice (long + a short
+# one-day spell) and capped at 1, shared 0.5 / 0.5, so long 20.5 and short 0.5; E6b 2 (S56).
+# The FERIE and BSYG spells are not sickness; E1's spell from 4 March lies after the horizon.
+# Persons: 0111 January P1, P2, P3, P4, P6 = 5 (shown); February P1, P2, P4, P5 = 4
+# (suppressed). Turnover windows: 2024-01 from 2023-02-01, 2024-02 from 2023-03-01, 2024 from
+# 2024-01-01, each to the period's last day. P6's move from 0111 to 0112 on 15 January is a
+# leaver in 0111 and a joiner in 0112, but nothing in 0110 or 0100.
+HR_NODE_PERIODS = {
+    # 0111: S(2023-02-01) = P1 P2 P4 P6 P11, E(2024-01-31) = P1 P2 P3 P4.
+    (NORD, "2024-01"): (22, 86, 16, 8, 8, 5, 5, 4, 3),
+    # S(2023-03-01) adds P3 (started that day), E(2024-02-29) = P1 P2 P4 P5.
+    (NORD, "2024-02"): (21, 73.5, 22.25, 1.75, 20.5, 4, 6, 4, 3),
+    # S(2024-01-01) = P1 P2 P3 P4 P6 (P11 left on 31 December).
+    (NORD, "2024"): (43, 159.5, 38.25, 9.75, 28.5, 6, 5, 4, 3),
+    # 0112: S = P7 P10 (P10 left 2023-06-30), E = P6 P7.
+    (SYD, "2024-01"): (22, 29.5, 0, 0, 0, 2, 2, 2, 1),
+    (SYD, "2024-02"): (21, 36.75, 2, 2, 0, 2, 2, 2, 1),
+    (SYD, "2024"): (43, 66.25, 2, 2, 0, 2, 1, 2, 1),
+}
+for _node in (AREA_A, ROOT):
+    HR_NODE_PERIODS |= {
+        (_node, "2024-01"): (22, 115.5, 16, 8, 8, 6, 7, 6, 5),
+        (_node, "2024-02"): (21, 110.25, 24.25, 3.75, 20.5, 6, 8, 6, 5),
+        (_node, "2024"): (43, 225.75, 40.25, 11.75, 28.5, 7, 6, 6, 5),
+    }
+
+
+def _hr_expected() -> dict[tuple, tuple]:
+    """The contract's formulas applied to HR_NODE_PERIODS: key -> (vaerdi, taeller, naevner,
+    undertrykt)."""
+    expected = {}
+    for (node, period), figures in HR_NODE_PERIODS.items():
+        workdays, possible, sick, short, long, persons, start, end, both = figures
+        hidden = persons < 5
+        aarsvaerk = possible / workdays
+        for kpi_id, numerator, denominator, factor in (
+            ("sygefravaer_pct", sick, possible, 100),
+            ("korttidssygefravaer_pct", short, possible, 100),
+            ("langtidssygefravaer_pct", long, possible, 100),
+            ("sygefravaer_dage_pr_aarsvaerk", sick, aarsvaerk, 1),
+        ):
+            shown = (factor * numerator / denominator, numerator, denominator, False)
+            expected[(kpi_id, node, period)] = (None, None, None, True) if hidden else shown
+        expected[("aarsvaerk", node, period)] = (aarsvaerk, possible, workdays, False)
+        expected[("medarbejdere", node, period)] = (end, end, None, False)
+        for kpi_id, numerator in (
+            ("personaleomsaetning_afgang_pct", start - both),
+            ("personaleomsaetning_tilgang_pct", end - both),
+        ):
+            shown = (100 * numerator / start, numerator, start, False)
+            expected[(kpi_id, node, period)] = (None, None, None, True) if start < 5 else shown
+    return expected
+
+
+EXPECTED_ALL_KPI_VALUES = {
+    **{key: (*values, False) for key, values in EXPECTED_KPI_VALUES.items()},
+    **_hr_expected(),
+}
+
+
 def _query(warehouse, sql):
     # dbt-duckdb keeps its DuckDB instance open in this process after the run; a connection
     # with the default configuration shares it, where a read-only one would be refused.
@@ -109,7 +180,7 @@ def test_build_succeeds_with_all_unit_tests(golden_build):
     result, _ = golden_build
     assert result.success, result.exception
     unit_tests = [r for r in result.result if r.node.resource_type == "unit_test"]
-    assert len(unit_tests) >= 11
+    assert len(unit_tests) >= 25
     assert all(r.status == "pass" for r in unit_tests)
 
 
@@ -122,14 +193,13 @@ def test_kpi_values_match_hand_computed_figures(golden_build):
         " undertrykt from marts.kpi_values",
     )
     actual = {(r[0], r[1], r[2]): r[3:] for r in rows}
-    assert set(actual) == set(EXPECTED_KPI_VALUES)
-    for key, (vaerdi, taeller, naevner) in EXPECTED_KPI_VALUES.items():
-        periodetype, got_vaerdi, got_taeller, got_naevner, undertrykt = actual[key]
+    assert set(actual) == set(EXPECTED_ALL_KPI_VALUES)
+    for key, expected in EXPECTED_ALL_KPI_VALUES.items():
+        periodetype, *got = actual[key]
         assert periodetype == ("maaned" if "-" in key[2] else "aar"), key
-        assert got_vaerdi == pytest.approx(vaerdi), key
-        assert got_taeller == pytest.approx(taeller), key
-        assert got_naevner == (None if naevner is None else pytest.approx(naevner)), key
-        assert undertrykt is False, key
+        for got_value, value in zip(got[:3], expected[:3], strict=True):
+            assert got_value == (None if value is None else pytest.approx(value)), key
+        assert got[3] is expected[3], key
 
 
 def test_kpi_values_has_the_published_columns(golden_build):
@@ -205,7 +275,7 @@ def test_empty_raw_builds_and_unit_tests_run_separately(tmp_path, monkeypatch):
     assert _query(warehouse, "select count(*) from marts.kpi_values") == [(0,)]
     unit = run_dbt(["test", "--select", "test_type:unit"], warehouse, tmp_path, monkeypatch)
     assert unit.success, unit.exception
-    assert len(unit.result) >= 11
+    assert len(unit.result) >= 25
 
 
 def test_every_mart_table_and_column_has_a_description(golden_build):
@@ -219,3 +289,14 @@ def test_every_mart_table_and_column_has_a_description(golden_build):
         " where schema_name = 'marts' and coalesce(comment, '') = ''",
     )
     assert undocumented == []
+
+
+def test_no_personal_data_in_marts(golden_build):
+    """The CPR pseudonym and the internal person number stay below the marts."""
+    _, warehouse = golden_build
+    personal = _query(
+        warehouse,
+        "select table_name, column_name from duckdb_columns() where schema_name = 'marts'"
+        " and column_name in ('cpr', 'person_id', 'person_nr')",
+    )
+    assert personal == []

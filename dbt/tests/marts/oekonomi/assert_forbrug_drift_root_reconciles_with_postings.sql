@@ -1,3 +1,5 @@
+{{ config(meta={'dagster': {'ref': {'name': 'kpi_values'}}}) }}
+
 -- Golden fact: the municipality's forbrug_drift for a month is the plain sum of that
 -- month's drift postings, computed here straight from staging. A posting on a cost
 -- centre outside the organisation tree, or a lost month, makes the two differ.

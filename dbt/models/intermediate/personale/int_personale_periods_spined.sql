@@ -1,0 +1,86 @@
+-- Every HR period: the months from January of the first absence-file year through the
+-- horizon month, and each year holding at least one of them (the horizon's year runs to the
+-- horizon). Each period carries its number of working days and its turnover window
+-- [t0, t1]: the calendar year (to the horizon) for aar, the twelve months ending with the
+-- month for maaned.
+with
+
+horizon as (
+    select * from {{ ref('int_personale_horizon_determined') }}
+),
+
+calendar as (
+    select * from {{ ref('stg_reference__kalender') }}
+),
+
+month_starts as (
+    select
+        cast(unnest(generate_series(
+            foerste_dato,
+            cast(date_trunc('month', horisont_dato) as date),
+            interval 1 month
+        )) as date) as maaned_start
+    from horizon
+),
+
+month_periods as (
+    select
+        'maaned' as periodetype,
+        strftime(maaned_start, '%Y-%m') as periode,
+        year(maaned_start) as aar,
+        strftime(maaned_start, '%Y-%m') as fra_maaned,
+        strftime(maaned_start, '%Y-%m') as til_maaned,
+        maaned_start as fra_dato,
+        last_day(maaned_start) as til_dato,
+        cast(maaned_start - interval 11 month as date) as vindue_fra_dato,
+        last_day(maaned_start) as vindue_til_dato
+    from month_starts
+),
+
+year_periods as (
+    select
+        'aar' as periodetype,
+        cast(month_periods.aar as varchar) as periode,
+        month_periods.aar,
+        min(month_periods.fra_maaned) as fra_maaned,
+        max(month_periods.til_maaned) as til_maaned,
+        make_date(month_periods.aar, 1, 1) as fra_dato,
+        -- Year to date in the horizon's year: the horizon is always a month's last day.
+        max(month_periods.til_dato) as til_dato,
+        make_date(month_periods.aar, 1, 1) as vindue_fra_dato,
+        max(month_periods.til_dato) as vindue_til_dato
+    from month_periods
+    group by month_periods.aar
+),
+
+periods as (
+    select * from month_periods
+    union all
+    select * from year_periods
+),
+
+working_days as (
+    select
+        periods.periode,
+        count(*) as antal_arbejdsdage
+    from periods
+    inner join calendar
+        on calendar.dato between periods.fra_dato and periods.til_dato
+    where calendar.er_arbejdsdag
+    group by periods.periode
+)
+
+select
+    periods.periodetype,
+    periods.periode,
+    periods.aar,
+    periods.fra_maaned,
+    periods.til_maaned,
+    periods.fra_dato,
+    periods.til_dato,
+    coalesce(working_days.antal_arbejdsdage, 0) as antal_arbejdsdage,
+    periods.vindue_fra_dato,
+    periods.vindue_til_dato
+from periods
+left join working_days
+    on periods.periode = working_days.periode

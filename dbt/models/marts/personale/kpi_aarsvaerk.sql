@@ -1,0 +1,21 @@
+-- aarsvaerk per node and HR period: possible dagsværk of the subtree over the number of
+-- working days in the period (year to date in the horizon's year). A row wherever the
+-- subtree has possible dagsværk; never suppressed (kpis.md suppresses only sickness and
+-- turnover).
+with
+
+node_periods as (
+    select * from {{ ref('int_workdays_aggregated_by_node_period') }}
+    where mulige_dagsvaerk > 0
+)
+
+select
+    'aarsvaerk' as kpi_id,
+    omkostningssted,
+    periode,
+    periodetype,
+    cast(mulige_dagsvaerk as double) / cast(antal_arbejdsdage as double) as vaerdi,
+    cast(mulige_dagsvaerk as double) as taeller,
+    cast(antal_arbejdsdage as double) as naevner,
+    false as undertrykt
+from node_periods

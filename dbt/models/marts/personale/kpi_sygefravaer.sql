@@ -1,0 +1,95 @@
+-- The four sickness KPIs per node and HR period: sygefravaer_pct, korttids- and
+-- langtidssygefravaer_pct (100 · sickness dagsværk / possible dagsværk) and
+-- sygefravaer_dage_pr_aarsvaerk (sickness dagsværk / årsværk). A row wherever the subtree
+-- has possible dagsværk; suppressed below 5 distinct persons (kpis.md, Suppression).
+with
+
+node_periods as (
+    select
+        omkostningssted,
+        periode,
+        periodetype,
+        cast(mulige_dagsvaerk as double) as mulige_dagsvaerk,
+        cast(sygefravaer_dagsvaerk as double) as sygefravaer_dagsvaerk,
+        cast(korttidssygefravaer_dagsvaerk as double) as korttidssygefravaer_dagsvaerk,
+        cast(langtidssygefravaer_dagsvaerk as double) as langtidssygefravaer_dagsvaerk,
+        cast(mulige_dagsvaerk as double) / cast(antal_arbejdsdage as double) as aarsvaerk,
+        -- Sickness is health data: fewer than 5 persons behind a figure is too few to show.
+        antal_personer < 5 as undertrykt
+    from {{ ref('int_workdays_aggregated_by_node_period') }}
+    where mulige_dagsvaerk > 0
+),
+
+sygefravaer as (
+    select
+        'sygefravaer_pct' as kpi_id,
+        omkostningssted,
+        periode,
+        periodetype,
+        100 * sygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
+        sygefravaer_dagsvaerk as taeller,
+        mulige_dagsvaerk as naevner,
+        undertrykt
+    from node_periods
+),
+
+korttid as (
+    select
+        'korttidssygefravaer_pct' as kpi_id,
+        omkostningssted,
+        periode,
+        periodetype,
+        100 * korttidssygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
+        korttidssygefravaer_dagsvaerk as taeller,
+        mulige_dagsvaerk as naevner,
+        undertrykt
+    from node_periods
+),
+
+langtid as (
+    select
+        'langtidssygefravaer_pct' as kpi_id,
+        omkostningssted,
+        periode,
+        periodetype,
+        100 * langtidssygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
+        langtidssygefravaer_dagsvaerk as taeller,
+        mulige_dagsvaerk as naevner,
+        undertrykt
+    from node_periods
+),
+
+dage_pr_aarsvaerk as (
+    select
+        'sygefravaer_dage_pr_aarsvaerk' as kpi_id,
+        omkostningssted,
+        periode,
+        periodetype,
+        sygefravaer_dagsvaerk / aarsvaerk as vaerdi,
+        sygefravaer_dagsvaerk as taeller,
+        aarsvaerk as naevner,
+        undertrykt
+    from node_periods
+),
+
+all_measures as (
+    select * from sygefravaer
+    union all
+    select * from korttid
+    union all
+    select * from langtid
+    union all
+    select * from dage_pr_aarsvaerk
+)
+
+-- A suppressed row keeps its place but shows nothing.
+select
+    kpi_id,
+    omkostningssted,
+    periode,
+    periodetype,
+    case when not undertrykt then vaerdi end as vaerdi,
+    case when not undertrykt then taeller end as taeller,
+    case when not undertrykt then naevner end as naevner,
+    undertrykt
+from all_measures
