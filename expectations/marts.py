@@ -76,3 +76,31 @@ RECONCILIATION_QUERY = """
     FROM loaded LEFT JOIN published USING (periode)
     ORDER BY 1
 """
+
+
+GOAL_STATUSES = ["naaet", "paa_sporet", "i_risiko", "ikke_paa_sporet", "ingen_data"]
+
+
+def goal_progress_query() -> str:
+    return """
+        SELECT indikator_id, periode, status, forventet_fremdrift_pct,
+            CASE WHEN vaerdi IS NULL AND status <> 'ingen_data' THEN 'status without a value'
+                 ELSE 'consistent' END AS value_state
+        FROM marts.goal_progress
+    """
+
+
+def goal_progress(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["indikator_id", "periode"]),
+        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=GOAL_STATUSES),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="forventet_fremdrift_pct", min_value=0, max_value=100
+        ),
+        gxe.ExpectColumnValuesToBeInSet(column="value_state", value_set=["consistent"]),
+        gxe.ExpectColumnValuesToMatchRegex(
+            column="periode", regex=r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"
+        ),
+    ]

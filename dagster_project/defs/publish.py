@@ -25,6 +25,19 @@ PRIMARY_KEYS = {
     "goal_progress": ("indikator_id", "periode"),
     "dim_organisation": ("omkostningssted",),
     "dim_kpi": ("kpi_id",),
+    "goal_forecast": ("indikator_id",),
+    "goal_status": ("maal_id",),
+    "committee_status": ("fagudvalg",),
+    "indicator_portfolio": ("indikator_id",),
+    "indicator_portfolio_by_committee": ("fagudvalg", "periode"),
+    "polis_udvalg": ("fagudvalg",),
+    "polis_maal": ("maal_id",),
+    "polis_indikatorer": ("indikator_id",),
+    "polis_indikatorforloeb": ("indikator_id", "periode"),
+    "stralis_noegletal": ("omkostningssted", "kpi_id", "periodetype"),
+    "stralis_omraader": ("omkostningssted",),
+    "virklis_noegletal": ("omkostningssted", "kpi_id", "periode"),
+    "virklis_maal": ("omkostningssted", "indikator_id"),
 }
 # Audit trail that travels with the figures (schema meta of the publication).
 PUBLISHED_META = ("file_ledger", "rejected_rows", "check_results")
@@ -38,7 +51,22 @@ REQUIRED = {
         "taeller": "DOUBLE",
         "naevner": "DOUBLE",
         "undertrykt": "BOOLEAN",
-    }
+    },
+    "goal_progress": {
+        **{c: "VARCHAR" for c in ("indikator_id", "maal_id", "fagudvalg", "omkostningssted")},
+        "periode": "VARCHAR",
+        **{
+            c: "DOUBLE"
+            for c in (
+                "vaerdi",
+                "baseline_vaerdi",
+                "maal_vaerdi",
+                "fremdrift_pct",
+                "forventet_fremdrift_pct",
+            )
+        },
+        "status": "VARCHAR",
+    },
 }
 # A standalone ten-digit token, optionally with '-' after the sixth digit (published.md).
 CPR_TOKEN = r"(^|[^0-9A-Za-z])([0-9]{6})-?([0-9]{4})($|[^0-9A-Za-z])"
@@ -225,11 +253,8 @@ def swap_in(candidate: Path, published: Path) -> None:
 
 @dg.asset(
     key=dg.AssetKey(["published", "maalbar"]),
-    deps=[
-        dg.AssetKey(["marts", "kpi_values"]),
-        dg.AssetKey(["marts", "dim_organisation"]),
-        dg.AssetKey(["marts", "dim_kpi"]),
-    ],
+    # Every mart flagged published, so the publication waits for all of them and their checks.
+    deps=[dg.AssetKey(["marts", name]) for name in published_marts()],
     group_name="publish",
     kinds={"duckdb"},
     description="published/maalbar.duckdb: the marts BI tools read, replaced atomically.",

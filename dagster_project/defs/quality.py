@@ -126,6 +126,18 @@ def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.Asse
     )
 
 
+@dg.asset_check(
+    asset=dg.AssetKey(["marts", "goal_progress"]),
+    name="gx_suite",
+    blocking=True,
+    description="Keys, statuses, expected progress within 0..100, no status without a value.",
+)
+def goal_progress_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        frame = con.execute(marts.goal_progress_query()).df()
+    return _run_suite(context, "marts.goal_progress", "gx_suite", frame, marts.goal_progress)
+
+
 posting_month = ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"
 
 quality_checks = [
@@ -152,4 +164,5 @@ quality_checks = [
     ),
     kpi_values_suite,
     kpi_values_reconciliation,
+    goal_progress_suite,
 ]

@@ -163,6 +163,12 @@ def make_raw_warehouse(
                     f"insert into raw.{table} ({', '.join(names)}) values ({placeholders})",
                     values,
                 )
+        # Every other source the ingest writes, empty, with the ingest's own DDL, so that
+        # `dbt build` finds every source of the project.
+        from dagster_project.defs.ingest.assets import ALL_SPECS
+        from dagster_project.lib.loader import ensure_tables
+
+        ensure_tables(con, ALL_SPECS)
     return path
 
 
