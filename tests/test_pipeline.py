@@ -205,9 +205,10 @@ def test_explain_leads_from_a_figure_to_its_files(pipeline):
     found = explain(settings, "enhedsomkostning", "0110", "2025-01")
     assert found["figure"][:3] == pytest.approx((140000.5 / 15, 140000.5, 15))
     assert sorted(found["subtree"]) == ["0110", "0111", "0112"]
-    # 0111 and 0112 have three postings in January, and two activity rows.
+    # The subtree has four January postings (three drift on 0111/0112, one anlæg on 0110)
+    # and two activity rows.
     assert [(table, name, rows) for table, name, _, _, rows in found["files"]] == [
-        ("posteringer", "posteringer_202501.csv", 3),
+        ("posteringer", "posteringer_202501.csv", 4),
         ("aktivitet", "aktivitet_202501.csv", 2),
     ]
     sha = hashlib.sha256(

@@ -2,6 +2,8 @@
 -- union of one model per domain. A later domain adds its model to the list.
 {%- set domain_models = [
     'kpi_values_oekonomi',
+    'kpi_values_personale',
+    'kpi_values_feedback',
 ] %}
 
 {% for domain_model in domain_models %}

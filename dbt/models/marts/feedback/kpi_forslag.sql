@@ -1,0 +1,77 @@
+-- forslag_indsendt (suggestions submitted in the period) and forslag_gennemfoert_pct
+-- (100 · carried out / decided, by afgjort in the period) per node and suggestions period.
+-- A row only where the count resp. the number decided is above 0. Dates after the horizon
+-- lie in no period.
+with
+
+suggestions as (
+    select
+        omkostningssted,
+        strftime(indsendt, '%Y-%m') as indsendt_maaned,
+        strftime(afgjort, '%Y-%m') as afgjort_maaned,
+        status
+    from {{ ref('stg_feedback__forslag') }}
+),
+
+closure as (
+    select * from {{ ref('int_cost_centre_ancestors_expanded') }}
+),
+
+periods as (
+    select * from {{ ref('int_forslag_periods_spined') }}
+),
+
+submitted as (
+    select
+        closure.ancestor_omkostningssted as omkostningssted,
+        periods.periode,
+        periods.periodetype,
+        count(*) as antal_indsendt
+    from periods
+    inner join suggestions
+        on suggestions.indsendt_maaned between periods.fra_maaned and periods.til_maaned
+    inner join closure
+        on suggestions.omkostningssted = closure.omkostningssted
+    group by closure.ancestor_omkostningssted, periods.periode, periods.periodetype
+),
+
+-- Only a decision with a date counts; a status without afgjort is still open here.
+decided as (
+    select
+        closure.ancestor_omkostningssted as omkostningssted,
+        periods.periode,
+        periods.periodetype,
+        count(*) filter (where suggestions.status = 'gennemfoert') as antal_gennemfoert,
+        count(*) as antal_afgjort
+    from periods
+    inner join suggestions
+        on suggestions.afgjort_maaned between periods.fra_maaned and periods.til_maaned
+    inner join closure
+        on suggestions.omkostningssted = closure.omkostningssted
+    where suggestions.status in ('gennemfoert', 'afvist')
+    group by closure.ancestor_omkostningssted, periods.periode, periods.periodetype
+)
+
+select
+    'forslag_indsendt' as kpi_id,
+    omkostningssted,
+    periode,
+    periodetype,
+    cast(antal_indsendt as double) as vaerdi,
+    cast(antal_indsendt as double) as taeller,
+    cast(null as double) as naevner,
+    false as undertrykt
+from submitted
+
+union all
+
+select
+    'forslag_gennemfoert_pct' as kpi_id,
+    omkostningssted,
+    periode,
+    periodetype,
+    100 * cast(antal_gennemfoert as double) / cast(antal_afgjort as double) as vaerdi,
+    cast(antal_gennemfoert as double) as taeller,
+    cast(antal_afgjort as double) as naevner,
+    false as undertrykt
+from decided

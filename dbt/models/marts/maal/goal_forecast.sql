@@ -1,0 +1,152 @@
+-- Per indicator: where it stands now (its latest goal_progress row) and where it is heading:
+-- a least-squares line through its last few values (var maal_trend_punkter, 6 by default),
+-- projected to maal_periode. Periods are counted in the indicator's frequency, relative to the
+-- latest value, so the sums stay small and exact.
+{%- set trend_points = var('maal_trend_punkter', 6) %}
+
+with
+
+progress as (
+    select * from {{ ref('goal_progress') }}
+),
+
+indicators as (
+    select * from {{ ref('int_indikatorer_joined_to_maal') }}
+),
+
+periods as (
+    select * from {{ ref('int_maal_periods_spined') }}
+),
+
+numbered as (
+    select
+        progress.indikator_id,
+        progress.periode,
+        periods.periode_nr,
+        progress.vaerdi,
+        progress.fremdrift_pct,
+        progress.forventet_fremdrift_pct,
+        progress.status
+    from progress
+    inner join indicators
+        on progress.indikator_id = indicators.indikator_id
+    inner join periods
+        on
+            indicators.frekvens = periods.frekvens
+            and progress.periode = periods.periode
+),
+
+latest_rows as (
+    select
+        indikator_id,
+        periode as seneste_periode,
+        status as seneste_status,
+        fremdrift_pct as seneste_fremdrift_pct,
+        forventet_fremdrift_pct as seneste_forventet_fremdrift_pct
+    from numbered
+    qualify row_number() over (partition by indikator_id order by periode_nr desc) = 1
+),
+
+recent_values as (
+    select
+        indikator_id,
+        periode,
+        periode_nr,
+        vaerdi,
+        periode_nr - max(periode_nr) over (partition by indikator_id) as x
+    from numbered
+    where vaerdi is not null
+    qualify row_number() over (partition by indikator_id order by periode_nr desc) <= {{ trend_points }}
+),
+
+centred as (
+    select
+        indikator_id,
+        periode,
+        periode_nr,
+        vaerdi,
+        x,
+        x - avg(x) over (partition by indikator_id) as dx,
+        vaerdi - avg(vaerdi) over (partition by indikator_id) as dy
+    from recent_values
+),
+
+trends as (
+    select
+        indikator_id,
+        count(*) as antal_punkter,
+        min(periode) as trend_fra_periode,
+        max(periode) as seneste_periode_med_vaerdi,
+        max(periode_nr) as seneste_nr,
+        arg_max(vaerdi, periode_nr) as seneste_vaerdi,
+        avg(x) as middel_x,
+        avg(vaerdi) as middel_vaerdi,
+        -- Least squares: Σ dx·dy / Σ dx², undefined for a single point.
+        case when count(*) >= 2 then sum(dx * dy) / sum(dx * dx) end as haeldning
+    from centred
+    group by indikator_id
+),
+
+projected as (
+    select
+        indicators.indikator_id,
+        indicators.maal_id,
+        indicators.fagudvalg,
+        indicators.omkostningssted,
+        indicators.retning,
+        indicators.frekvens,
+        latest_rows.seneste_periode,
+        latest_rows.seneste_status,
+        latest_rows.seneste_fremdrift_pct,
+        latest_rows.seneste_forventet_fremdrift_pct,
+        trends.seneste_periode_med_vaerdi,
+        trends.seneste_vaerdi,
+        coalesce(trends.antal_punkter, 0) as antal_punkter,
+        trends.trend_fra_periode,
+        trends.haeldning,
+        indicators.maal_periode,
+        indicators.maal_vaerdi,
+        indicators.maal_nr - trends.seneste_nr as perioder_til_maal,
+        trends.middel_vaerdi
+        + trends.haeldning * (indicators.maal_nr - trends.seneste_nr - trends.middel_x) as forventet_vaerdi
+    from latest_rows
+    inner join indicators
+        on latest_rows.indikator_id = indicators.indikator_id
+    left join trends
+        on latest_rows.indikator_id = trends.indikator_id
+)
+
+select
+    cast(indikator_id as varchar) as indikator_id,
+    cast(maal_id as varchar) as maal_id,
+    cast(fagudvalg as varchar) as fagudvalg,
+    cast(omkostningssted as varchar) as omkostningssted,
+    cast(retning as varchar) as retning,
+    cast(frekvens as varchar) as frekvens,
+    cast(seneste_periode as varchar) as seneste_periode,
+    cast(seneste_status as varchar) as seneste_status,
+    cast(seneste_fremdrift_pct as double) as seneste_fremdrift_pct,
+    cast(seneste_forventet_fremdrift_pct as double) as seneste_forventet_fremdrift_pct,
+    cast(seneste_periode_med_vaerdi as varchar) as seneste_periode_med_vaerdi,
+    cast(seneste_vaerdi as double) as seneste_vaerdi,
+    cast(antal_punkter as integer) as antal_punkter,
+    cast(trend_fra_periode as varchar) as trend_fra_periode,
+    cast(haeldning as double) as haeldning_pr_periode,
+    cast(
+        case
+            when haeldning is null then null
+            when haeldning = 0 then 'uaendret'
+            when (haeldning > 0) = (retning = 'op') then 'bedring'
+            else 'forvaerring'
+        end as varchar
+    ) as tendens,
+    cast(maal_periode as varchar) as maal_periode,
+    cast(maal_vaerdi as double) as maal_vaerdi,
+    cast(perioder_til_maal as integer) as perioder_til_maal,
+    cast(forventet_vaerdi as double) as forventet_vaerdi_ved_maal,
+    -- At 9 decimals, so that a projection landing exactly on the target counts as reaching it.
+    case retning
+        when 'op' then round(forventet_vaerdi - maal_vaerdi, 9) >= 0
+        when 'ned' then round(forventet_vaerdi - maal_vaerdi, 9) <= 0
+    end as forventes_naaet
+from projected

@@ -1,0 +1,20 @@
+with
+
+source as (
+    select * from {{ source('raw', 'spoergsmaal') }}
+),
+
+renamed as (
+    select
+        cast(extraction_date as date) as udtraeksdato,
+        cast(spoergsmaal_id as varchar) as spoergsmaal_id,
+        -- Themes are codes (MOTIVATION, LEDELSE, ...); the KPI id is built from them.
+        upper(trim(cast(tema as varchar))) as tema,
+        cast(tekst as varchar) as tekst,
+        _file_name,
+        _file_sha256,
+        cast(_line_number as integer) as _line_number
+    from source
+)
+
+select * from renamed

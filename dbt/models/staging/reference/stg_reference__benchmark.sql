@@ -1,0 +1,22 @@
+with
+
+source as (
+    select * from {{ source('raw', 'benchmark') }}
+),
+
+renamed as (
+    select
+        cast(extraction_date as date) as udtraeksdato,
+        cast(kommunekode as varchar) as kommunekode,
+        cast(kommune as varchar) as kommune,
+        -- The file names the KPI by its id from kpis.md, so it joins kpi_values directly.
+        lower(trim(cast(kpi as varchar))) as kpi_id,
+        cast(aar as integer) as aar,
+        cast(vaerdi as double) as vaerdi,
+        _file_name,
+        _file_sha256,
+        cast(_line_number as integer) as _line_number
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+{{ config(meta={'dagster': {'ref': {'name': 'leon_enhedsomkostning'}}}) }}
+
+-- kpis.md, Suppression and published.md: the survey result beside a unit cost is shown only
+-- when none of the unit's trivsel themes of that year is suppressed in kpi_values.
+with
+
+suppressed as (
+    select distinct
+        omkostningssted,
+        periode
+    from {{ ref('kpi_values') }}
+    where starts_with(kpi_id, 'trivsel_') and periodetype = 'aar' and undertrykt
+)
+
+select
+    leon.ydelse,
+    leon.omkostningssted,
+    leon.periode,
+    leon.trivsel_samlet
+from {{ ref('leon_enhedsomkostning') }} as leon
+inner join suppressed
+    on
+        leon.omkostningssted = suppressed.omkostningssted
+        and cast(leon.kvalitet_aar as varchar) = suppressed.periode
+where leon.trivsel_samlet is not null or not leon.trivsel_undertrykt
