@@ -2,6 +2,7 @@
 
 import html
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -9,21 +10,30 @@ import duckdb
 
 from dagster_project.defs.transform import dbt_resource
 from dagster_project.lib import config, warehouse
+from dagster_project.lib.config import DBT_PROJECT_DIR
 from dagster_project.lib.dbt_manifest import sources_hash
 from dagster_project.lib.openlineage import write_events
 
+DOCS_CACHE = DBT_PROJECT_DIR / "target" / "docs-site"
+
 
 def build_dbt_docs(target: Path) -> bool:
-    """`dbt docs generate --static` into target; skipped while the dbt project is unchanged,
-    since the catalog (tables, columns, types, descriptions) only changes with it."""
-    stamp = target / ".sources.sha256"
+    """The static dbt docs site in target. It is generated only when the dbt project changed
+    (the catalog of tables, columns, types and descriptions changes only with it) and kept
+    beside the project, so every data folder of this checkout reuses it."""
+    stamp = DOCS_CACHE / ".sources.sha256"
     current = sources_hash()
-    if (target / "static_index.html").exists() and stamp.exists() and stamp.read_text() == current:
-        return False
-    os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
-    dbt_resource().cli(["docs", "generate", "--static"], target_path=target).wait()
-    stamp.write_text(current)
-    return True
+    rebuilt = False
+    if not (DOCS_CACHE / "static_index.html").exists() or (
+        not stamp.exists() or stamp.read_text() != current
+    ):
+        os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
+        dbt_resource().cli(["docs", "generate", "--static"], target_path=DOCS_CACHE).wait()
+        stamp.write_text(current)
+        rebuilt = True
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(DOCS_CACHE / "static_index.html", target / "static_index.html")
+    return rebuilt
 
 
 def write_quality_report(published: Path, target: Path) -> int:

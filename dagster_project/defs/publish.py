@@ -17,6 +17,7 @@ import duckdb
 from dagster_project.lib import config
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import MANIFEST
+from dagster_project.lib.fingerprint import input_fingerprint
 
 # BI drivers lag the DuckDB library; this storage version opens in DuckDB 1.4 and later.
 STORAGE_COMPATIBILITY = "v1.4.0"
@@ -127,8 +128,9 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
                 ).fetchone()[0]
         _copy_comments(con, {name.split(".", 1)[1] for name in counts if name.startswith("marts.")})
         con.execute(
-            "CREATE TABLE meta.publication AS SELECT ? AS run_id, now()::TIMESTAMP AS published_at",
-            [run_id],
+            "CREATE TABLE meta.publication AS SELECT ? AS run_id, "
+            "now()::TIMESTAMP AS published_at, ? AS input_fingerprint",
+            [run_id, input_fingerprint(con, "meta.file_ledger")],
         )
         con.execute("DETACH wh")
         audit(con)

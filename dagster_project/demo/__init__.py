@@ -11,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ._writer import SourceWriter
+from .benchmark import write_benchmark
+from .feedback import write_feedback
+from .maal import write_maal
 from .oekonomi import write_oekonomi
 from .organisation import build_organisation, write_organisation
 from .personale import write_personale
@@ -34,6 +37,10 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42) -> dict[str, int]:
     population = write_population(chosen, seed, writer)
     activity_rows = write_activity(organisation, chosen, seed, writer)
     personale = write_personale(organisation, chosen, seed, writer)
+    # The goal catalogue reads the survey it generates, for baselines taken from the data.
+    feedback, feedback_counts = write_feedback(organisation, chosen, seed, writer)
+    maal = write_maal(organisation, chosen, seed, feedback, writer)
+    benchmark_rows = write_benchmark(chosen, seed, writer)
     return {
         "files": writer.files,
         "bytes": writer.bytes_written,
@@ -44,4 +51,12 @@ def generate(out_dir: Path, scale: str = "S", seed: int = 42) -> dict[str, int]:
         "activity_rows": activity_rows,
         "employments": personale["employments"],
         "absence_spells": personale["absence_spells"],
+        "goals": maal["goals"],
+        "indicators": maal["indicators"],
+        "indicator_values": maal["indicator_values"],
+        "survey_rounds": feedback_counts["survey_rounds"],
+        "survey_respondents": feedback_counts["respondents"],
+        "survey_answers": feedback_counts["answers"],
+        "suggestions": feedback_counts["suggestions"],
+        "benchmark_rows": benchmark_rows,
     }

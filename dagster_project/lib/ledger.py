@@ -78,13 +78,14 @@ def record(con: duckdb.DuckDBPyConnection, **row) -> None:
 def quarantined_in_landing(
     con: duckdb.DuckDBPyConnection, files: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """(name, reason) of the given landing files whose current bytes are quarantined."""
-    if not files:
-        return []
-    con.execute("CREATE OR REPLACE TEMP TABLE landing_now (file_name VARCHAR, file_sha256 VARCHAR)")
-    con.executemany("INSERT INTO landing_now VALUES (?, ?)", files)
-    return con.execute(
-        "SELECT l.file_name, l.reason FROM meta.file_ledger l "
-        "JOIN landing_now USING (file_name, file_sha256) "
-        "WHERE l.status = 'quarantined' ORDER BY l.file_name"
-    ).fetchall()
+    """(name, reason) of the given landing files whose current bytes are quarantined.
+    Reads only, so it serves read-only connections too."""
+    present = set(files)
+    return [
+        (name, reason)
+        for name, sha, reason in con.execute(
+            "SELECT file_name, file_sha256, reason FROM meta.file_ledger "
+            "WHERE status = 'quarantined' ORDER BY file_name"
+        ).fetchall()
+        if (name, sha) in present
+    ]

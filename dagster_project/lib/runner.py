@@ -47,7 +47,46 @@ def exclusive_run(settings: Settings):
 
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     with exclusive_run(settings):
+        current = _nothing_new(settings)
+        if current is not None:
+            return current
         return _run_pipeline(settings, quiet)
+
+
+def _nothing_new(settings: Settings) -> RunOutcome | None:
+    """A finished outcome when every landing file is known, none is quarantined and the
+    publication was built from exactly the loaded files and this dbt project; else None."""
+    from dagster_project.lib.fingerprint import input_fingerprint, published_fingerprint
+
+    published = published_fingerprint(settings.published_path)
+    if published is None or not settings.warehouse_path.exists():
+        return None
+    from dagster_project.defs.ingest.assets import ALL_SPECS
+    from dagster_project.lib.loader import landing_files, sha256_of
+
+    present = [
+        (path.name, sha256_of(path))
+        for spec in ALL_SPECS
+        for path, _ in landing_files(settings, spec)
+    ]
+    with warehouse.connect(settings, read_only=True) as con:
+        known = {
+            (name, sha)
+            for name, sha in con.execute(
+                "SELECT file_name, file_sha256 FROM meta.file_ledger"
+            ).fetchall()
+        }
+        if any(file not in known for file in present):
+            return None
+        if ledger.quarantined_in_landing(con, present):
+            return None
+        if input_fingerprint(con) != published:
+            return None
+    return RunOutcome(
+        True,
+        "",
+        notes=["nothing new in the landing folder: the publication is current"],
+    )
 
 
 def _run_pipeline(settings: Settings, quiet: bool) -> RunOutcome:
