@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import functools
@@ -10,16 +11,31 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
+from openpyxl import load_workbook
 
+from dagster_project.defs.ingest.assets import ALL_SPECS
+from dagster_project.defs.ingest.feedback import SPECS as FEEDBACK_SPECS
+from dagster_project.defs.ingest.maal import INDIKATORVAERDIER, MAALKATALOG, known_kpis
+from dagster_project.defs.ingest.organisation import ORGANISATION
+from dagster_project.defs.ingest.reference import BENCHMARK
 from dagster_project.demo import generate
+from dagster_project.lib import loader
+from dagster_project.lib.config import Settings
 
 FILE_PATTERNS = {
     "organisation": re.compile(r"organisation_\d{8}\.csv"),
     "oekonomi": re.compile(r"budget_\d{4}_\d{8}\.csv|posteringer_\d{6}\.csv"),
-    "reference": re.compile(r"befolkning_\d{4}\.csv|aktivitet_\d{6}\.csv"),
+    "reference": re.compile(r"befolkning_\d{4}\.csv|aktivitet_\d{6}\.csv|benchmark_\d{8}\.csv"),
     "personale": re.compile(r"ansaettelser_\d{8}\.csv|fravaer_\d{4}_\d{8}\.csv"),
+    "maal": re.compile(r"maalkatalog_\d{8}\.xlsx"),
+    "indikatorer": re.compile(r"indikatorvaerdier_[A-Za-z0-9-]+_\d{8}\.csv"),
+    "feedback": re.compile(
+        r"spoergsmaal_\d{8}\.csv|besvarelser_\d{6}\.csv|inviterede_\d{6}\.csv"
+        r"|forslag_\d{8}\.csv"
+    ),
 }
 HEADERS = {
     "organisation": ["omkostningssted", "navn", "overordnet", "niveau", "fagudvalg", "ydelse"],
@@ -35,6 +51,17 @@ HEADERS = {
         "beskaeftigelsesgrad", "startdato", "slutdato", "fratraedelsesaarsag",
     ],
     "fravaer": ["ansaettelsesnr", "aarsag", "fra_dato", "til_dato", "timer_pr_dag"],
+    "indikatorvaerdier": [
+        "indikator_id", "omkostningssted", "periode", "vaerdi", "taeller", "naevner",
+    ],
+    "spoergsmaal": ["spoergsmaal_id", "tema", "tekst"],
+    "besvarelser": ["besvarelse_id", "omkostningssted", "spoergsmaal_id", "score"],
+    "inviterede": ["omkostningssted", "antal_inviterede"],
+    "forslag": [
+        "forslag_id", "omkostningssted", "indsendt", "kategori", "status", "afgjort",
+        "estimeret_gevinst_kr",
+    ],
+    "benchmark": ["kommunekode", "kommune", "kpi", "aar", "vaerdi"],
 }  # fmt: skip
 DANISH_AMOUNT = re.compile(r"-?(\d{1,3}(\.\d{3})+|\d+),\d{2}")
 S_MONTHS = [f"{year}{month:02d}" for year in (2025, 2026) for month in range(1, 13)][:22]
@@ -76,10 +103,11 @@ def organisation(demo: tuple[Path, dict[str, int]]) -> dict[str, dict[str, str]]
 
 
 def test_same_seed_and_scale_give_identical_bytes(demo, tmp_path):
+    """Every file, the Excel catalogue too: its zip entries and properties carry fixed times."""
     demo_dir, counts = demo
     again = generate(tmp_path, "S", seed=42)
-    first = {p.relative_to(demo_dir): p.read_bytes() for p in demo_dir.rglob("*.csv")}
-    second = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.csv")}
+    first = {p.relative_to(demo_dir): p.read_bytes() for p in demo_dir.rglob("*.*")}
+    second = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*.*")}
     assert again == counts
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
@@ -87,7 +115,12 @@ def test_same_seed_and_scale_give_identical_bytes(demo, tmp_path):
 
 def test_another_seed_gives_other_postings_and_staff(demo, tmp_path):
     generate(tmp_path, "S", seed=7)
-    for name in ("oekonomi/posteringer_202610.csv", "personale/ansaettelser_20261105.csv"):
+    for name in (
+        "oekonomi/posteringer_202610.csv",
+        "personale/ansaettelser_20261105.csv",
+        "feedback/besvarelser_202609.csv",
+        "indikatorer/indikatorvaerdier_CURA_20261105.csv",
+    ):
         assert (tmp_path / name).read_bytes() != (demo[0] / name).read_bytes()
 
 
@@ -98,7 +131,7 @@ def test_unknown_scale_is_rejected(tmp_path):
 
 def test_file_names_match_the_contract(demo):
     demo_dir, counts = demo
-    files = sorted(demo_dir.rglob("*.csv"))
+    files = sorted(path for path in demo_dir.rglob("*") if path.is_file())
     assert len(files) == counts["files"]
     for path in files:
         source = path.parent.name
@@ -176,7 +209,8 @@ def test_organisation_shape(organisation):
 
 
 def test_every_cost_centre_used_exists_in_the_organisation(demo, organisation):
-    for prefix in ("posteringer", "budget", "aktivitet"):
+    prefixes = ("posteringer", "budget", "aktivitet", "indikatorvaerdier", "besvarelser")
+    for prefix in (*prefixes, "inviterede", "forslag"):
         for path in files_of(demo[0], prefix):
             used = {row["omkostningssted"] for row in read_rows(path)[1]}
             assert used <= organisation.keys(), (path, used - organisation.keys())
@@ -461,3 +495,471 @@ def test_some_units_are_too_small_to_show_sickness(employments):
         sizes[unit].add(len(persons))
     assert sum(size < 5 for size in smallest.values()) >= 3
     assert any(5 in unit_sizes and min(unit_sizes) < 5 for unit_sizes in sizes.values())
+
+
+# Goals: the Excel catalogue and the delivered indicator values.
+
+KPI_IDS = set(known_kpis())  # the KPI ids of kpis.md, from dbt/seeds/kpi_definitions.csv
+PERIOD_FORMS = {
+    "maaned": re.compile(r"\d{4}-(0[1-9]|1[0-2])"),
+    "kvartal": re.compile(r"\d{4}-Q[1-4]"),
+    "aar": re.compile(r"\d{4}"),
+}
+# The latest period of each frequency that is complete before November 2026.
+LATEST_PERIOD = {"maaned": "2026-10", "kvartal": "2026-Q3", "aar": "2025"}
+CATALOGUES = ["maalkatalog_20260105.xlsx", "maalkatalog_20261105.xlsx"]
+
+
+def sheet_rows(path: Path) -> dict[str, list[dict[str, object]]]:
+    """Each sheet as rows of raw cell values under its header row."""
+    book = load_workbook(path, read_only=True, data_only=True)
+    sheets = {}
+    for sheet in book.worksheets:
+        rows = list(sheet.iter_rows(values_only=True))
+        header = list(rows[0])
+        sheets[sheet.title] = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    book.close()
+    return sheets
+
+
+def cell_number(value: object) -> float | None:
+    """A number cell, or a text cell holding a Danish decimal, as the ingest reads them."""
+    if value is None:
+        return None
+    return danish_number(value) if isinstance(value, str) else float(value)
+
+
+def cell_period(value: object) -> str:
+    return str(value)  # a year typed into Excel becomes a number
+
+
+def period_count(frekvens: str, first: str, last: str) -> int:
+    """Periods from `first` through `last`, both included."""
+
+    def number(period: str) -> int:
+        year = int(period[:4])
+        if frekvens == "maaned":
+            return year * 12 + int(period[5:]) - 1
+        if frekvens == "kvartal":
+            return year * 4 + int(period[6:]) - 1
+        return year
+
+    return number(last) - number(first) + 1
+
+
+def subtree(organisation: dict[str, dict[str, str]], node: str) -> set[str]:
+    found, frontier = {node}, [node]
+    while frontier:
+        parent = frontier.pop()
+        children = [code for code, row in organisation.items() if row["overordnet"] == parent]
+        found.update(children)
+        frontier += children
+    return found
+
+
+@pytest.fixture(scope="module")
+def catalogues(demo) -> dict[str, dict[str, list[dict[str, object]]]]:
+    return {name: sheet_rows(demo[0] / "maal" / name) for name in CATALOGUES}
+
+
+@pytest.fixture(scope="module")
+def catalogue(catalogues) -> dict[str, list[dict[str, object]]]:
+    return catalogues[CATALOGUES[-1]]
+
+
+@pytest.fixture(scope="module")
+def delivered(demo) -> dict[str, list[dict[str, str]]]:
+    return {path.name: read_rows(path)[1] for path in files_of(demo[0], "indikatorvaerdier")}
+
+
+def test_catalogue_workbooks_have_the_contract_sheets(demo, catalogues):
+    assert sorted(path.name for path in (demo[0] / "maal").iterdir()) == CATALOGUES
+    book = load_workbook(demo[0] / "maal" / CATALOGUES[-1], read_only=True)
+    assert book.sheetnames == ["udvalg", "maal", "indikatorer"]
+    headers = {name: list(sheet.iter_rows(max_row=1, values_only=True))[0] for name, sheet in
+               zip(book.sheetnames, book.worksheets, strict=True)}  # fmt: skip
+    book.close()
+    assert headers == {
+        "udvalg": ("fagudvalg", "navn"),
+        "maal": (
+            "maal_id", "fagudvalg", "titel", "beskrivelse", "maalgruppe", "ansvarlig",
+            "startdato", "slutdato", "status",
+        ),
+        "indikatorer": (
+            "indikator_id", "maal_id", "navn", "kpi", "omkostningssted", "enhed", "retning",
+            "frekvens", "baseline_periode", "baseline_vaerdi", "maal_periode", "maal_vaerdi",
+            "indfoert", "udfaset", "erstatter",
+        ),
+    }  # fmt: skip
+    older, newer = (catalogues[name]["indikatorer"] for name in CATALOGUES)
+    older_ids = {row["indikator_id"] for row in older}
+    newer_ids = {row["indikator_id"] for row in newer}
+    assert older_ids < newer_ids and len(newer_ids - older_ids) >= 2
+    older_status = {row["maal_id"]: row["status"] for row in catalogues[CATALOGUES[0]]["maal"]}
+    assert set(older_status.values()) == {"aktiv"}  # closed since
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_catalogue_is_consistent(catalogues, organisation, name):
+    """The rules the ingest applies: any break would quarantine the whole catalogue."""
+    sheets = catalogues[name]
+    committees = {row["fagudvalg"] for row in sheets["udvalg"]}
+    assert committees == {row["fagudvalg"] for row in organisation.values() if row["fagudvalg"]}
+    goals = {row["maal_id"]: row for row in sheets["maal"]}
+    assert len(goals) == len(sheets["maal"])
+    for goal in goals.values():
+        assert goal["fagudvalg"] in committees, goal
+        assert goal["ansvarlig"] in organisation, goal
+        assert goal["maalgruppe"] in ("borgere", "organisation"), goal
+        assert goal["status"] in ("aktiv", "opfyldt", "opgivet"), goal
+    goals_per_committee = defaultdict(int)
+    for goal in goals.values():
+        goals_per_committee[goal["fagudvalg"]] += 1
+    assert all(3 <= count <= 5 for count in goals_per_committee.values()), goals_per_committee
+
+    indicators = {row["indikator_id"]: row for row in sheets["indikatorer"]}
+    assert len(indicators) == len(sheets["indikatorer"])
+    for row in indicators.values():
+        assert row["maal_id"] in goals, row
+        assert row["kpi"] is None or row["kpi"] in KPI_IDS, row
+        assert row["omkostningssted"] is None or row["omkostningssted"] in organisation, row
+        assert row["retning"] in ("op", "ned"), row
+        frekvens = row["frekvens"]
+        assert not (frekvens == "kvartal" and row["kpi"]), row
+        baseline_period, target_period = (
+            cell_period(row[column]) for column in ("baseline_periode", "maal_periode")
+        )
+        assert PERIOD_FORMS[frekvens].fullmatch(baseline_period), row
+        assert PERIOD_FORMS[frekvens].fullmatch(target_period), row
+        assert baseline_period.startswith("2025") and baseline_period <= target_period, row
+        assert "2026" <= target_period[:4] <= "2028", row
+        baseline, target = cell_number(row["baseline_vaerdi"]), cell_number(row["maal_vaerdi"])
+        if baseline is not None:
+            assert target > baseline if row["retning"] == "op" else target < baseline, row
+        else:
+            assert row["kpi"], row  # only KPI-based indicators take their baseline from data
+        assert isinstance(row["indfoert"], dt.datetime), row
+        if row["erstatter"]:
+            assert indicators[row["erstatter"]]["udfaset"], row
+    indicators_per_goal = defaultdict(int)
+    for row in indicators.values():
+        indicators_per_goal[row["maal_id"]] += 1
+    # A goal may have got its second indicator after the older extraction.
+    fewest = 2 if name == CATALOGUES[-1] else 1
+    assert all(fewest <= count <= 4 for count in indicators_per_goal.values())
+
+
+def test_catalogue_has_the_cases_the_portfolio_must_handle(catalogue):
+    goals = {row["maal_id"]: row for row in catalogue["maal"]}
+    indicators = catalogue["indikatorer"]
+    statuses = [goal["status"] for goal in goals.values()]
+    assert statuses.count("opfyldt") == 1 and statuses.count("opgivet") == 1
+    assert statuses.count("aktiv") == len(statuses) - 2
+    assert any(  # an active indicator whose goal is closed
+        not row["udfaset"] and goals[row["maal_id"]]["status"] != "aktiv" for row in indicators
+    )
+    assert 2 <= sum(bool(row["udfaset"]) for row in indicators) <= 5
+    assert any(row["erstatter"] for row in indicators)
+    assert len({row["indfoert"].year for row in indicators}) >= 5
+    assert {row["frekvens"] for row in indicators} == {"maaned", "kvartal", "aar"}
+    with_kpi = [row for row in indicators if row["kpi"]]
+    assert {"sygefravaer_pct", "enhedsomkostning", "svarprocent", "forslag_indsendt"} <= {
+        row["kpi"] for row in with_kpi
+    }
+    assert 3 <= sum(row["baseline_vaerdi"] is None for row in with_kpi) < len(with_kpi) / 2
+    # Cells as people type them: numbers, Danish decimals as text, dates, a date as text.
+    values = [row[column] for row in indicators for column in ("baseline_vaerdi", "maal_vaerdi")]
+    assert any(isinstance(value, str) and "," in value for value in values)
+    assert any(isinstance(value, float) for value in values)
+    assert any(isinstance(value, int) for value in values)
+    assert any(isinstance(row["baseline_periode"], int) for row in indicators)
+    starts = [goal["startdato"] for goal in goals.values()]
+    assert any(isinstance(start, dt.datetime) for start in starts)
+    assert any(isinstance(start, str) and danish_date(start) for start in starts)
+
+
+def test_enhedsomkostning_is_measured_where_one_service_is_delivered(catalogue, organisation):
+    goals = {row["maal_id"]: row for row in catalogue["maal"]}
+    for row in catalogue["indikatorer"]:
+        if row["kpi"] != "enhedsomkostning":
+            continue
+        node = row["omkostningssted"] or goals[row["maal_id"]]["ansvarlig"]
+        ydelser = {
+            unit["ydelse"] for unit in organisation.values()
+            if unit["overordnet"] == node and unit["ydelse"]
+        }  # fmt: skip
+        assert len(ydelser) == 1, (row, ydelser)
+
+
+def test_delivered_values_follow_the_catalogue(demo, catalogue, delivered):
+    goals = {row["maal_id"]: row for row in catalogue["maal"]}
+    indicators = {row["indikator_id"]: row for row in catalogue["indikatorer"]}
+    sources = {name.split("_")[1] for name in delivered}
+    assert 2 <= len(sources) <= 3
+    newest = {}
+    for name, rows in delivered.items():
+        keys = [(row["indikator_id"], row["omkostningssted"], row["periode"]) for row in rows]
+        assert len(set(keys)) == len(keys), name
+        for row in rows:
+            indicator = indicators[row["indikator_id"]]  # KeyError = unknown indicator
+            assert not indicator["kpi"], row
+            node = indicator["omkostningssted"] or goals[indicator["maal_id"]]["ansvarlig"]
+            assert row["omkostningssted"] == node, row
+            assert PERIOD_FORMS[indicator["frekvens"]].fullmatch(row["periode"]), row
+            assert re.fullmatch(r"-?\d+(,\d+)?", row["vaerdi"]), row
+            if row["naevner"]:
+                share = int(row["taeller"]) / int(row["naevner"])
+                assert abs(100 * share - danish_number(row["vaerdi"])) < 0.06, row
+            if name.endswith("_20261105.csv"):
+                newest.setdefault(row["indikator_id"], []).append(row["periode"])
+    delivered_indicators = {key for key, row in indicators.items() if not row["kpi"]}
+    assert newest.keys() == delivered_indicators
+    stopped = []
+    for key, periods in newest.items():
+        indicator = indicators[key]
+        frekvens = indicator["frekvens"]
+        assert periods == sorted(periods) and periods[0] == cell_period(
+            indicator["baseline_periode"]
+        ), key
+        if indicator["udfaset"]:
+            assert periods[-1] < LATEST_PERIOD[frekvens], key
+        elif periods[-1] != LATEST_PERIOD[frekvens]:
+            stopped.append(key)
+        else:
+            assert len(periods) == period_count(frekvens, periods[0], periods[-1]), key
+    # An active indicator whose deliveries stopped months ago, for the portfolio to flag.
+    assert stopped and all(indicators[key]["frekvens"] == "maaned" for key in stopped)
+    assert all(max(newest[key]) <= "2026-07" for key in stopped)
+
+
+def test_older_delivery_is_corrected_by_the_newer(delivered):
+    older = [name for name in delivered if not name.endswith("_20261105.csv")]
+    assert older == ["indikatorvaerdier_BYG-SAG_20260705.csv"]
+    newer = {
+        (row["indikator_id"], row["omkostningssted"], row["periode"]): row["vaerdi"]
+        for row in delivered["indikatorvaerdier_BYG-SAG_20261105.csv"]
+    }
+    corrected = 0
+    for row in delivered[older[0]]:
+        key = (row["indikator_id"], row["omkostningssted"], row["periode"])
+        assert key[2] <= ("2026-Q2" if "Q" in key[2] else "2026-06"), row
+        corrected += newer[key] != row["vaerdi"]
+    assert 1 <= corrected <= 6
+
+
+def test_delivered_values_move_at_different_paces(catalogue, delivered):
+    """Some indicators head for their target faster than planned, some fall behind."""
+    indicators = {row["indikator_id"]: row for row in catalogue["indikatorer"]}
+    progress = {}
+    for row in delivered["indikatorvaerdier_BYG-SAG_20261105.csv"]:
+        indicator = indicators[row["indikator_id"]]
+        if row["periode"] == LATEST_PERIOD[indicator["frekvens"]]:
+            baseline = cell_number(indicator["baseline_vaerdi"])
+            target = cell_number(indicator["maal_vaerdi"])
+            value = danish_number(row["vaerdi"])
+            progress[row["indikator_id"]] = (value - baseline) / (target - baseline)
+    assert max(progress.values()) > 0.4 and min(progress.values()) < 0.1
+
+
+# Feedback: survey, invitations and suggestions.
+
+THEMES = {"MOTIVATION", "ENGAGEMENT", "ARBEJDSGLAEDE", "LEDELSE", "SAMARBEJDE"}
+S_ROUNDS = ["202503", "202506", "202509", "202512", "202603", "202606", "202609"]
+
+
+@pytest.fixture(scope="module")
+def survey(demo) -> dict[str, tuple[list[dict[str, str]], dict[str, int]]]:
+    """Per round: the answers and the invited per cost centre."""
+    rounds = {}
+    for path in files_of(demo[0], "besvarelser"):
+        invited = read_rows(path.with_name(path.name.replace("besvarelser", "inviterede")))[1]
+        rounds[file_stem_suffix(path)] = (
+            read_rows(path)[1],
+            {row["omkostningssted"]: int(row["antal_inviterede"]) for row in invited},
+        )
+    return rounds
+
+
+@pytest.fixture(scope="module")
+def questions(demo) -> dict[str, str]:
+    (path,) = files_of(demo[0], "spoergsmaal")
+    return {row["spoergsmaal_id"]: row["tema"] for row in read_rows(path)[1]}
+
+
+def test_questions_cover_five_themes_in_windows_1252(demo, questions):
+    (path,) = files_of(demo[0], "spoergsmaal")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+    assert "føler" in path.read_bytes().decode("cp1252")
+    per_theme = defaultdict(int)
+    for theme in questions.values():
+        per_theme[theme] += 1
+    assert per_theme.keys() == THEMES
+    assert all(2 <= count <= 4 for count in per_theme.values())
+
+
+def test_survey_rounds_answers_and_invitations(survey, questions, employments):
+    assert sorted(survey) == S_ROUNDS
+    staffed = {row["omkostningssted"] for row in employments if row["loenform"] == "MDR"}
+    small_rounds, blank_respondents, skipped = [], 0, 0
+    for runde, (answers, invited) in survey.items():
+        assert invited.keys() <= staffed, runde
+        by_respondent = defaultdict(list)
+        for row in answers:
+            assert row["score"] in ("", "1", "2", "3", "4", "5"), row
+            by_respondent[row["besvarelse_id"]].append(row)
+        respondents_per_unit = defaultdict(int)
+        for respondent, rows in by_respondent.items():
+            assert sorted(row["spoergsmaal_id"] for row in rows) == sorted(questions), respondent
+            assert len({row["omkostningssted"] for row in rows}) == 1, respondent
+            respondents_per_unit[rows[0]["omkostningssted"]] += 1
+            scores = [row["score"] for row in rows]
+            blank_respondents += not any(scores)
+            skipped += any(scores) and not all(scores)
+        for unit, count in respondents_per_unit.items():
+            assert count <= invited[unit], (runde, unit)
+        small_rounds += [(runde, unit) for unit, count in respondents_per_unit.items() if count < 5]
+        answered = sum(respondents_per_unit.values()) / sum(invited.values())
+        assert 0.6 <= answered <= 0.8, runde
+    assert len(small_rounds) >= len(S_ROUNDS)  # small units in every round
+    assert blank_respondents and skipped
+
+
+def test_survey_levels_differ_between_units_and_themes(survey, questions):
+    sums = defaultdict(lambda: [0, 0])
+    for answers, _ in survey.values():
+        for row in answers:
+            if row["score"]:
+                cell = sums[row["omkostningssted"], questions[row["spoergsmaal_id"]]]
+                cell[0] += int(row["score"])
+                cell[1] += 1
+    means = {key: total / count for key, (total, count) in sums.items() if count >= 100}
+    assert 3.0 < min(means.values()) < 3.6 and 4.0 < max(means.values()) < 4.6
+    theme_means = defaultdict(list)
+    for (_, theme), mean in means.items():
+        theme_means[theme].append(mean)
+    averages = {theme: sum(values) / len(values) for theme, values in theme_means.items()}
+    assert averages["SAMARBEJDE"] > averages["LEDELSE"]
+
+
+def test_suggestions_flow_and_decisions(demo):
+    (path,) = files_of(demo[0], "forslag")
+    assert path.read_bytes().startswith(codecs.BOM_UTF8)
+    rows = read_rows(path)[1]
+    ids = [row["forslag_id"] for row in rows]
+    assert len(set(ids)) == len(ids)
+    assert 30 <= len(rows) / 22 <= 50  # about 40 a month over the S window
+    assert {row["kategori"] for row in rows} == {
+        "Arbejdsgange", "Digitalisering", "Arbejdsmiljø", "Borgerkontakt", "Økonomi",
+    }  # fmt: skip
+    statuses = defaultdict(int)
+    for row in rows:
+        sent = danish_date(row["indsendt"])
+        assert dt.date(2025, 1, 1) <= sent < EXTRACTED and sent.weekday() < 5, row
+        statuses[row["status"]] += 1
+        if row["status"] in ("gennemfoert", "afvist"):
+            waited = (danish_date(row["afgjort"]) - sent).days
+            # 2-12 weeks, moved past weekends and holidays (up to 5 days at Easter)
+            assert 14 <= waited <= 84 + 5 and danish_date(row["afgjort"]) < EXTRACTED, row
+            assert danish_date(row["afgjort"]).weekday() < 5, row
+        else:
+            assert not row["afgjort"], row
+        if (EXTRACTED - sent).days < 14:
+            assert row["status"] in ("modtaget", "behandles"), row
+        if row["estimeret_gevinst_kr"]:
+            assert DANISH_AMOUNT.fullmatch(row["estimeret_gevinst_kr"]), row
+    assert statuses["gennemfoert"] + statuses["afvist"] > 0.8 * len(rows)
+    assert statuses["modtaget"] and statuses["behandles"]
+    gains = sum(bool(row["estimeret_gevinst_kr"]) for row in rows)
+    assert 0.2 < gains / len(rows) < 0.5
+
+
+def test_empty_baselines_lie_before_their_targets_in_the_data(
+    catalogue, survey, questions, organisation
+):
+    """The pipeline takes these baselines from the data and checks their retning there."""
+    goals = {row["maal_id"]: row for row in catalogue["maal"]}
+    checked = 0
+    for row in catalogue["indikatorer"]:
+        if row["baseline_vaerdi"] is not None:
+            continue
+        node = row["omkostningssted"] or goals[row["maal_id"]]["ansvarlig"]
+        year = cell_period(row["baseline_periode"])
+        below = subtree(organisation, node)
+        numerator = denominator = 0.0
+        for runde, (answers, invited) in survey.items():
+            if not runde.startswith(year):
+                continue
+            in_subtree = below & invited.keys()
+            if row["kpi"] == "svarprocent":
+                numerator += len(
+                    {a["besvarelse_id"] for a in answers
+                     if a["omkostningssted"] in in_subtree and a["score"]}
+                )  # fmt: skip
+                denominator += sum(invited[unit] for unit in in_subtree)
+            else:
+                theme = row["kpi"].removeprefix("trivsel_").upper()
+                scores = [
+                    int(a["score"]) for a in answers
+                    if a["omkostningssted"] in in_subtree and a["score"]
+                    and questions[a["spoergsmaal_id"]] == theme
+                ]  # fmt: skip
+                numerator += sum(scores)
+                denominator += len(scores)
+        value = numerator / denominator * (100 if row["kpi"] == "svarprocent" else 1)
+        target = cell_number(row["maal_vaerdi"])
+        assert target > value, (row, value)
+        checked += 1
+    assert checked >= 3
+
+
+# Benchmark.
+
+BENCHMARK_RANGES = {
+    "sygefravaer_pct": (4.0, 6.5),
+    "driftsudgift_pr_indbygger": (38_000, 48_000),
+    "forbrugsprocent_drift": (94, 104),
+    "personaleomsaetning_afgang_pct": (10, 20),
+    "svarprocent": (60, 90),
+    "trivsel_motivation": (3.5, 4.4),
+}
+
+
+def test_benchmark_names_real_peers(demo):
+    (path,) = files_of(demo[0], "benchmark")
+    rows = read_rows(path)[1]
+    kommuner_path = Path(__file__).resolve().parents[2] / "shared" / "reference" / "kommuner.csv"
+    kommuner = {row[0]: row[1] for row in csv.reader(io.StringIO(
+        kommuner_path.read_text(encoding="utf-8")), delimiter=";")}  # fmt: skip
+    peers = {(row["kommunekode"], row["kommune"]) for row in rows}
+    assert len(peers) == 10
+    for code, name in peers:
+        assert re.fullmatch(r"\d{3}", code) and kommuner[code] == name, (code, name)
+    assert {row["kpi"] for row in rows} == BENCHMARK_RANGES.keys() <= KPI_IDS
+    assert {row["aar"] for row in rows} == {"2025"}
+    for row in rows:
+        low, high = BENCHMARK_RANGES[row["kpi"]]
+        assert low <= danish_number(row["vaerdi"]) <= high, row
+
+
+# The real ingest on the generated landing folder.
+
+
+def test_ingest_loads_every_goal_feedback_and_benchmark_file(demo, tmp_path):
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=demo[0])
+    settings.ensure_dirs()
+    con = duckdb.connect(str(settings.warehouse_path))
+    loader.ensure_tables(con, ALL_SPECS)
+    outcomes = []
+    for spec in (ORGANISATION, MAALKATALOG, INDIKATORVAERDIER, *FEEDBACK_SPECS, BENCHMARK):
+        outcomes += loader.ingest(con, spec, settings, "test", log=lambda message: None)
+    assert {o.file_name: (o.status, o.reason) for o in outcomes if o.status != "loaded"} == {}
+    expected = {"organisation"} | {"maal", "indikatorer", "feedback"}
+    names = {path.name for path in demo[0].rglob("*") if path.parent.name in expected}
+    names.add("benchmark_20261105.csv")
+    assert {o.file_name for o in outcomes} == names
+    assert sum(o.rows_rejected for o in outcomes) == 0
+    assert con.execute("SELECT count(*) FROM raw.indikatorer").fetchone()[0] == len(
+        [row for row in sheet_rows(demo[0] / "maal" / CATALOGUES[-1])["indikatorer"]]
+    )
+    con.close()
