@@ -15,10 +15,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+
+from dagster_project.lib.calendar import public_holidays
 
 from ._writer import TEXT, Encoding, SourceWriter, danish_amounts, danish_date, join_fields
 from .organisation import Organisation
@@ -245,26 +246,6 @@ def write_survey(survey: Survey, seed: int, writer: SourceWriter) -> dict[str, i
     return {"survey_rounds": len(survey.rounds), "respondents": respondents, "answers": answers}
 
 
-def public_holidays(year: int) -> list[dt.date]:
-    """The Danish public holidays of kpis.md, from the date of Easter (Gregorian computus).
-
-    Computed here rather than with the holidays package, whose import alone takes longer
-    than writing the whole feedback folder.
-    """
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * l_) // 433
-    month = (h + l_ - 7 * m + 90) // 25
-    easter = dt.date(year, month, (h + l_ - 7 * m + 33 * month + 19) % 32)
-    offsets = [-3, -2, 1, 39, 50] + ([26] if year <= 2023 else [])  # store bededag until 2023
-    moving = [easter + dt.timedelta(days=offset) for offset in offsets]
-    return [dt.date(year, 1, 1), *moving, dt.date(year, 12, 25), dt.date(year, 12, 26)]
-
-
 def build_suggestions(staff: dict[str, int], scale: Scale, seed: int) -> Suggestions:
     """Every suggestion sent in from the scale's first month to the extraction date."""
     codes = np.array(sorted(staff), dtype=TEXT)
@@ -272,7 +253,7 @@ def build_suggestions(staff: dict[str, int], scale: Scale, seed: int) -> Suggest
     weights /= weights.sum()
     extracted = np.datetime64(EXTRACTION_DATE)
     # Suggestions are sent and decided on working days.
-    closed = [day for year in range(scale.first_year, 2028) for day in public_holidays(year)]
+    closed = list(public_holidays(range(scale.first_year, 2028)))
     workdays = np.busdaycalendar(holidays=np.array(closed, dtype="datetime64[D]"))
     # The month of the extraction holds the few days before it.
     months = [*scale.months, (EXTRACTION_DATE.year, EXTRACTION_DATE.month)]
