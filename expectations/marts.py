@@ -104,3 +104,46 @@ def goal_progress(frame: pd.DataFrame) -> list:
             column="periode", regex=r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"
         ),
     ]
+
+
+def leon_enhedsomkostning(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["ydelse", "periode", "omkostningssted"]),
+        gxe.ExpectColumnValuesToBeBetween(column="enhedsomkostning_kr", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="merudgift_ift_bedste_kvartil_kr", min_value=0),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="median_enhedsomkostning_kr",
+            column_B="bedste_kvartil_enhedsomkostning_kr",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        # Quality beside cost, never a suppressed figure: no survey mean where it is hidden.
+        gxe.ExpectColumnValuesToBeInSet(column="quality_state", value_set=["ok"]),
+    ]
+
+
+LEON_QUERY = """
+    SELECT ydelse, periode, omkostningssted, enhedsomkostning_kr,
+        merudgift_ift_bedste_kvartil_kr, median_enhedsomkostning_kr,
+        bedste_kvartil_enhedsomkostning_kr,
+        CASE WHEN trivsel_undertrykt AND trivsel_samlet IS NOT NULL THEN 'suppressed shown'
+             ELSE 'ok' END AS quality_state
+    FROM marts.leon_enhedsomkostning
+"""
+
+
+def benchmark_sammenligning(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["kpi_id", "aar"]),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="antal_i_rangering",
+            column_B="rang",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="rang", min_value=1),
+    ]

@@ -138,6 +138,21 @@ def goal_progress_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheck
     return _run_suite(context, "marts.goal_progress", "gx_suite", frame, marts.goal_progress)
 
 
+def mart_suite_check(name: str, query: str, build: Callable, description: str):
+    @dg.asset_check(
+        asset=dg.AssetKey(["marts", name]),
+        name="gx_suite",
+        blocking=True,
+        description=description,
+    )
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        with warehouse.connect(config.settings(), read_only=True) as con:
+            frame = con.execute(query).df()
+        return _run_suite(context, f"marts.{name}", "gx_suite", frame, build)
+
+    return _check
+
+
 posting_month = ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"
 
 quality_checks = [
@@ -165,4 +180,16 @@ quality_checks = [
     kpi_values_suite,
     kpi_values_reconciliation,
     goal_progress_suite,
+    mart_suite_check(
+        "leon_enhedsomkostning",
+        marts.LEON_QUERY,
+        marts.leon_enhedsomkostning,
+        "Keys, non-negative unit costs and gaps, quartile below median, no suppressed quality.",
+    ),
+    mart_suite_check(
+        "benchmark_sammenligning",
+        "SELECT * FROM marts.benchmark_sammenligning",
+        marts.benchmark_sammenligning,
+        "One row per KPI and year, ranks within the ranking.",
+    ),
 ]
