@@ -55,7 +55,13 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     invocation = dbt.cli(
         ["build", "--exclude", "test_type:unit"], context=context, raise_on_error=False
     )
-    yield from invocation.stream()
+    try:
+        yield from invocation.stream()
+    finally:
+        # Whatever stopped the stream, dbt must not outlive the step holding the warehouse.
+        if invocation.process.poll() is None:
+            invocation.process.terminate()
+            invocation.process.wait(timeout=60)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),

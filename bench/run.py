@@ -1,0 +1,553 @@
+"""`python -m bench.run [--scales S,M,L] [--out bench/work]`: time `maalbar run` against its floor.
+
+For each scale: write the demo municipality (reused while its stamp matches), hold back the
+newest month, and measure three runs of `maalbar run` as a child process: cold (empty data
+folder), incremental (the held-back month lands) and no change (run again). Beside each run,
+the floor (see `bench/floor.py`). A failed run is recorded with its exit code and the tail of
+its output, and the harness carries on. Results go to `results.json` and `results.md`.
+
+Exit code: 0 when every run succeeded, 3 when a run failed (the results are still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import measure, report
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DBT_TARGET_ROOT = PROJECT_ROOT / "dbt" / "target"
+DEMO_DIR = PROJECT_ROOT / "dagster_project" / "demo"
+# The fixed demo key of the Makefile; used only when the caller has not set one.
+DEMO_KEY = "maalbar-demo-key-not-secret"
+SCALES = ("S", "M", "L")
+RUN_FAILED = 3
+
+POSTINGS_FILE = re.compile(r"posteringer_(\d{6})\.csv")
+ABSENCE_FILE = re.compile(r"fravaer_(\d{4})_(\d{8})\.csv")
+
+# Run in a child process so that a broken import in the project fails the scale, not the harness.
+GENERATE = """
+import json, sys
+from pathlib import Path
+from dagster_project.demo import generate
+print(json.dumps(generate(Path(sys.argv[1]), scale=sys.argv[2], seed=int(sys.argv[3]))))
+"""
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --------------------------------------------------------------------------------- the demo
+
+
+def generator_digest() -> str:
+    """Changes whenever the demo generator's code changes, so a stale demo is rewritten."""
+    digest = hashlib.sha256()
+    for path in sorted(DEMO_DIR.rglob("*.py")):
+        digest.update(path.relative_to(DEMO_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def ensure_demo(scale: str, seed: int, demo_dir: Path) -> dict:
+    stamp_path = demo_dir.with_name("demo.stamp.json")
+    wanted = {"scale": scale, "seed": seed, "generator": generator_digest()}
+    if stamp_path.exists() and demo_dir.is_dir():
+        stamp = json.loads(stamp_path.read_text())
+        if {key: stamp.get(key) for key in wanted} == wanted:
+            return {**stamp, "reused": True}
+    stamp_path.unlink(missing_ok=True)
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", GENERATE, str(demo_dir), scale, str(seed)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"the demo generator failed (exit {done.returncode}): {done.stderr[-2000:]}"
+        )
+    counts = json.loads(done.stdout.strip().splitlines()[-1])
+    stamp = {
+        **wanted,
+        "counts": counts,
+        "files": counts.get("files"),
+        "bytes": counts.get("bytes"),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    stamp_path.write_text(json.dumps(stamp, indent=2))
+    return {**stamp, "reused": False}
+
+
+def plan_landing(demo_dir: Path) -> dict[str, list[Path]]:
+    """Which files land cold, which arrive as the new month, which are re-delivered as is."""
+    files = sorted(p.relative_to(demo_dir) for p in demo_dir.rglob("*") if p.is_file())
+    months = [m.group(1) for p in files if (m := POSTINGS_FILE.fullmatch(p.name))]
+    held_back: list[Path] = []
+    if months:
+        newest = max(months)
+        names = {f"posteringer_{newest}.csv", f"aktivitet_{newest}.csv"}
+        held_back = [p for p in files if p.name in names]
+    absences = [(m.groups(), p) for p in files if (m := ABSENCE_FILE.fullmatch(p.name))]
+    redelivered = [max(absences)[1]] if absences else []
+    return {
+        "cold": [p for p in files if p not in held_back],
+        "held_back": held_back,
+        "redelivered": redelivered,
+    }
+
+
+def build_landing(demo_dir: Path, landing: Path, files: list[Path]) -> None:
+    """A fresh landing folder of links to the demo's files (Maalbar never writes there)."""
+    shutil.rmtree(landing, ignore_errors=True)
+    for relative in files:
+        target = landing / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(demo_dir / relative, target)
+        except OSError:
+            shutil.copy2(demo_dir / relative, target)
+
+
+def deliver(demo_dir: Path, landing: Path, files: list[Path]) -> None:
+    """Copy files in as a new delivery: new inode and modification time, same bytes."""
+    for relative in files:
+        target = landing / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # never write through a link into the demo
+        shutil.copyfile(demo_dir / relative, target)
+
+
+# ------------------------------------------------------------------------------------- runs
+
+
+def maalbar_command() -> list[str]:
+    script = Path(sys.executable).parent / "maalbar"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "dagster_project.cli"]
+
+
+def child_env(data_dir: Path, landing: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # Each scale keeps its own run history and warehouse, whatever the caller's shell holds.
+    for name in ("DAGSTER_HOME", "MAALBAR_WAREHOUSE_PATH", "DAGSTER_IS_DEV_CLI"):
+        env.pop(name, None)
+    env["MAALBAR_DATA_DIR"] = str(data_dir)
+    env["MAALBAR_LANDING_DIR"] = str(landing)
+    env.setdefault("MAALBAR_PSEUDONYM_KEY", DEMO_KEY)
+    return env
+
+
+def dagster_runs(data_dir: Path) -> dict[str, float]:
+    """run id -> modification time of its event log, from the data folder's DAGSTER_HOME."""
+    folder = data_dir / "dagster" / "history" / "runs"
+    if not folder.is_dir():
+        return {}
+    return {p.stem: p.stat().st_mtime for p in folder.glob("*.db") if p.stem != "index"}
+
+
+def step_category(step_key: str) -> str:
+    if step_key.endswith("_gx_suite"):
+        return "GX checks"
+    if "dbt" in step_key:
+        return "dbt build"
+    if step_key.startswith(("ingest", "raw__")):
+        return "ingest"
+    if "publish" in step_key:
+        return "publish"
+    return "other steps"
+
+
+def step_times(data_dir: Path, run_id: str, measured: measure.Measurement) -> dict | None:
+    """Seconds by kind of step, from the run's Dagster event log, plus what lies around it."""
+    path = data_dir / "dagster" / "history" / "runs" / f"{run_id}.db"
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+            rows = con.execute(
+                "SELECT dagster_event_type, step_key, event FROM event_logs WHERE "
+                "dagster_event_type IN ('STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE', "
+                "'PIPELINE_START', 'PIPELINE_SUCCESS', 'PIPELINE_FAILURE', 'RUN_START', "
+                "'RUN_SUCCESS', 'RUN_FAILURE') ORDER BY id"
+            ).fetchall()
+    except sqlite3.Error:
+        return None
+    started: dict[str, float] = {}
+    per_step: dict[str, float] = {}
+    failures: list[str] = []
+    run_start = run_end = None
+    for kind, step, event in rows:
+        entry = json.loads(event)
+        stamp = entry.get("timestamp")
+        if kind in ("PIPELINE_START", "RUN_START"):
+            run_start = stamp
+        elif kind.startswith(("PIPELINE_", "RUN_")):
+            run_end = stamp
+        elif kind == "STEP_START":
+            started[step] = stamp
+        elif step in started:
+            per_step[step] = stamp - started.pop(step)
+        if kind == "STEP_FAILURE":
+            failures.append(f"{step}: {_innermost_error(entry)}")
+    if run_start is None:
+        return None
+    by_kind: dict[str, float] = {"start-up before the run": run_start - measured.started_at}
+    for step, seconds in per_step.items():
+        category = step_category(step)
+        by_kind[category] = by_kind.get(category, 0.0) + seconds
+    if run_end is not None:
+        by_kind["Dagster between steps"] = run_end - run_start - sum(per_step.values())
+        ended = measured.started_at + measured.wall_seconds
+        by_kind["after the run"] = ended - run_end
+    slowest = sorted(per_step.items(), key=lambda item: item[1], reverse=True)[:8]
+    return {
+        "by_kind": {name: round(seconds, 2) for name, seconds in by_kind.items()},
+        "slowest_steps": [[step, round(seconds, 2)] for step, seconds in slowest],
+        "failures": failures,
+    }
+
+
+def _innermost_error(entry: dict) -> str:
+    """The root cause of a failed step, as Dagster recorded it."""
+    try:
+        error = entry["dagster_event"]["event_specific_data"]["error"]
+    except (KeyError, TypeError):
+        return "no error recorded"
+    while error.get("cause"):
+        error = error["cause"]
+    return " ".join((error.get("message") or "").split())[:400]
+
+
+def manifest_stamp() -> float | None:
+    manifest = DBT_TARGET_ROOT / "manifest.json"
+    return manifest.stat().st_mtime if manifest.exists() else None
+
+
+def dbt_target_of(run_id: str | None) -> Path | None:
+    """dagster-dbt writes each invocation to target/<op>-<run id[:7]>-<hash>/."""
+    if not run_id:
+        return None
+    found = [p for p in DBT_TARGET_ROOT.glob(f"*-{run_id[:7]}-*") if p.is_dir()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def usable_target(target: Path | None) -> bool:
+    return bool(target) and (target / "manifest.json").is_file() and (target / "run").is_dir()
+
+
+def newest_usable_target() -> Path | None:
+    if not DBT_TARGET_ROOT.is_dir():
+        return None
+    found = [p for p in DBT_TARGET_ROOT.iterdir() if p.is_dir() and usable_target(p)]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
+def dbt_summary(target: Path | None) -> dict | None:
+    """dbt's own account of the invocation: seconds per kind of node and the slowest ones."""
+    if target is None or not (target / "run_results.json").is_file():
+        return None
+    results = json.loads((target / "run_results.json").read_text())
+    by_type: dict[str, float] = {}
+    statuses: dict[str, int] = {}
+    for result in results["results"]:
+        kind = result["unique_id"].split(".")[0]
+        by_type[kind] = by_type.get(kind, 0.0) + result["execution_time"]
+        statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+    slowest = sorted(results["results"], key=lambda r: r["execution_time"], reverse=True)[:8]
+    return {
+        "elapsed_seconds": round(results.get("elapsed_time") or 0.0, 2),
+        "nodes": len(results["results"]),
+        "seconds_by_type": {kind: round(sec, 2) for kind, sec in by_type.items()},
+        "statuses": statuses,
+        "slowest": [[r["unique_id"], round(r["execution_time"], 2)] for r in slowest],
+    }
+
+
+def pipeline_run(label: str, paths: dict[str, Path], args, use_gnu_time: bool) -> dict:
+    data_dir = paths["data"]
+    before = dagster_runs(data_dir)
+    manifest_before = manifest_stamp()
+    measured = measure.run_measured(
+        [*maalbar_command(), "run"],
+        env=child_env(data_dir, paths["landing"]),
+        cwd=PROJECT_ROOT,
+        output_path=paths["scale"] / "output" / f"{label}.txt",
+        timeout=args.timeout,
+        use_gnu_time=use_gnu_time,
+    )
+    result = measured.to_dict()
+    result["ok"] = measured.ok
+    new_runs = {run: at for run, at in dagster_runs(data_dir).items() if run not in before}
+    run_id = max(new_runs, key=new_runs.get) if new_runs else None
+    target = dbt_target_of(run_id)
+    result.update(
+        run_id=run_id,
+        steps=step_times(data_dir, run_id, measured) if run_id else None,
+        dbt_target=str(target) if target else None,
+        dbt=dbt_summary(target),
+        # A re-parse inside the run is start-up time a settled project does not pay.
+        dbt_manifest_rewritten=manifest_stamp() != manifest_before,
+    )
+    state = "ok" if measured.ok else ("TIMED OUT" if measured.timed_out else "FAILED")
+    log(
+        f"  {label}: {state}, exit {measured.exit_code}, {measured.wall_seconds:.1f} s, "
+        f"peak {measured.peak_group_mib} MiB (all) / {measured.peak_rss_mib} MiB (largest)"
+    )
+    if measured.leftover:
+        log(f"  {label}: left running after exit: {'; '.join(measured.leftover)}")
+    for failure in (result["steps"] or {}).get("failures", []):
+        log(f"  {label}: step failed: {failure}")
+    if not measured.ok:
+        for line in measured.output_tail.splitlines()[-8:]:
+            log(f"    | {line}")
+    return result
+
+
+# ------------------------------------------------------------------------------------ floor
+
+
+def floor_run(label: str, paths: dict[str, Path], spec: dict, args, use_gnu_time) -> dict:
+    folder = paths["scale"] / "floor" / label
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = {**spec, "work_dir": str(folder), "project_dir": str(PROJECT_ROOT / "dbt")}
+    spec_path, result_path = folder / "spec.json", folder / "result.json"
+    spec_path.write_text(json.dumps(spec, indent=2))
+    result_path.unlink(missing_ok=True)
+    measured = measure.run_measured(
+        [sys.executable, "-m", "bench.floor", str(spec_path), str(result_path)],
+        env=dict(os.environ),
+        cwd=PROJECT_ROOT,
+        output_path=folder / "output.txt",
+        timeout=args.timeout,
+        use_gnu_time=use_gnu_time,
+    )
+    floor: dict = {
+        "exit_code": measured.exit_code,
+        "peak_mib": max(v or 0 for v in (measured.peak_group_mib, measured.peak_rss_mib)),
+        "target_is_the_runs_own": spec.get("target_is_the_runs_own"),
+    }
+    if not measured.ok or not result_path.exists():
+        floor["error"] = measured.output_tail
+        floor["summary"] = "failed: " + (measured.output_tail.splitlines() or ["?"])[-1]
+        log(f"  floor {label}: FAILED (exit {measured.exit_code})")
+        return floor
+    parts = json.loads(result_path.read_text())
+    floor.update(parts)
+    total, words = 0.0, []
+    if "ingest" in parts:
+        ingest = parts["ingest"]
+        total += ingest["seconds"]
+        words.append(
+            f"ingest {ingest['seconds']:.2f} s ({ingest['files']} files, {ingest['rows']:,} rows)"
+        )
+    if "hash" in parts:
+        total += parts["hash"]["seconds"]
+        words.append(f"SHA-256 of {parts['hash']['files']} files {parts['hash']['seconds']:.2f} s")
+    transform = parts.get("transform")
+    if transform:
+        total += transform["seconds"]
+        own = "this run's" if spec.get("target_is_the_runs_own") else "the newest (not this run's)"
+        words.append(
+            f"transform {transform['seconds']:.2f} s ({transform['from_run_sql']} models from "
+            f"{own} dbt run SQL, {transform['from_compiled_sql']} from compiled SQL, "
+            f"{transform['seeds']} seeds, {len(transform['missing'])} missing, "
+            f"{len(transform['failed'])} failed)"
+        )
+    elif spec.get("transform_skipped"):
+        words.append(f"transform skipped: {spec['transform_skipped']}")
+    floor["total_seconds"] = round(total, 3)
+    summary = " + ".join(words) + f" = {total:.2f} s; peak {floor['peak_mib']:,.0f} MiB"
+    if transform and transform["tests"]["ran"]:
+        tests = transform["tests"]
+        summary += (
+            f"; dbt data tests' SQL {tests['seconds']:.2f} s for {tests['ran']} tests "
+            "(not part of the floor)"
+        )
+    floor["summary"] = summary
+    log(f"  floor {label}: {summary}")
+    return floor
+
+
+def transform_spec(run: dict, warehouse: Path) -> dict:
+    target = Path(run["dbt_target"]) if run.get("dbt_target") else None
+    own = usable_target(target)
+    if not own:
+        target = newest_usable_target()
+    if target is None:
+        return {"transform_skipped": "no dbt target with run/ and manifest.json"}
+    if not warehouse.exists():
+        return {"transform_skipped": f"no warehouse at {warehouse}"}
+    return {"target": str(target), "warehouse": str(warehouse), "target_is_the_runs_own": own}
+
+
+def raw_rows(warehouse: Path) -> dict[str, int]:
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return {}
+    try:
+        tables = con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' ORDER BY 1"
+        ).fetchall()
+        return {
+            name: con.execute(f'SELECT count(*) FROM raw."{name}"').fetchone()[0]
+            for (name,) in tables
+        }
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------------ scale
+
+
+def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
+    scale_dir = Path(args.out).resolve() / scale
+    scale_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "scale": scale_dir,
+        "demo": scale_dir / "demo",
+        "landing": scale_dir / "landing",
+        "data": scale_dir / "data",
+    }
+    log(f"{scale}: demo municipality (seed {args.seed})")
+    demo = ensure_demo(scale, args.seed, paths["demo"])
+    plan = plan_landing(paths["demo"])
+    entry: dict = {
+        "demo": demo,
+        "landing": {
+            "cold_files": len(plan["cold"]),
+            "held_back": [p.as_posix() for p in plan["held_back"]],
+            "redelivered": [p.as_posix() for p in plan["redelivered"]],
+        },
+        "runs": {},
+        "floor": {},
+        "ratios": {},
+    }
+
+    # A changed dbt project is parsed here, so the parse does not land in the cold run.
+    started = time.perf_counter()
+    prepared = subprocess.run(
+        [*maalbar_command(), "prepare"],
+        env=child_env(paths["data"], paths["landing"]),
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    entry["prepare"] = {
+        "exit_code": prepared.returncode,
+        "seconds": round(time.perf_counter() - started, 2),
+        "output_tail": (prepared.stdout + prepared.stderr)[-2000:],
+    }
+
+    build_landing(paths["demo"], paths["landing"], plan["cold"])
+    shutil.rmtree(paths["data"], ignore_errors=True)
+    warehouse = paths["data"] / "warehouse" / "maalbar.duckdb"
+    landed = [paths["landing"] / p for p in plan["cold"]]
+
+    log(f"{scale}: cold run ({len(landed)} files)")
+    cold = entry["runs"]["cold"] = pipeline_run("cold", paths, args, use_gnu_time)
+    entry["raw_rows"] = raw_rows(warehouse) if warehouse.exists() else {}
+    entry["floor"]["cold"] = floor_run(
+        "cold",
+        paths,
+        {"files": [str(p) for p in landed], "ingest": True, **transform_spec(cold, warehouse)},
+        args,
+        use_gnu_time,
+    )
+
+    deliver(paths["demo"], paths["landing"], plan["held_back"] + plan["redelivered"])
+    log(f"{scale}: incremental run (+ {', '.join(p.name for p in plan['held_back'])})")
+    month = entry["runs"]["incremental"] = pipeline_run("incremental", paths, args, use_gnu_time)
+    new_files = [paths["landing"] / p for p in plan["held_back"]]
+    entry["floor"]["incremental"] = floor_run(
+        "incremental",
+        paths,
+        {"files": [str(p) for p in new_files], "ingest": True, **transform_spec(month, warehouse)},
+        args,
+        use_gnu_time,
+    )
+
+    log(f"{scale}: no-change rerun")
+    entry["runs"]["no_change"] = pipeline_run("no_change", paths, args, use_gnu_time)
+    every_file = [str(p) for p in sorted(paths["landing"].rglob("*")) if p.is_file()]
+    entry["floor"]["no_change"] = floor_run(
+        "no_change", paths, {"files": every_file, "hash": True}, args, use_gnu_time
+    )
+
+    for run_name, run in entry["runs"].items():
+        floor = entry["floor"].get(run_name, {}).get("total_seconds")
+        if run.get("ok") and floor:
+            entry["ratios"][run_name] = round(run["wall_seconds"] / floor, 2)
+    return entry
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default="S,M,L", help="comma-separated, of S, M, L")
+    parser.add_argument("--out", default="bench/work", help="working folder (demo, data, floors)")
+    parser.add_argument(
+        "--results-dir", default=str(PROJECT_ROOT / "bench"), help="where results.* are written"
+    )
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--timeout", type=float, default=3600.0, help="seconds before a run is ended as failed"
+    )
+    args = parser.parse_args(argv)
+    scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
+    unknown = [s for s in scales if s not in SCALES]
+    if unknown or not scales:
+        parser.error(f"unknown scale(s) {unknown}; choose from {', '.join(SCALES)}")
+
+    use_gnu_time = measure.gnu_time_available()
+    results: dict = {
+        "started_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": report.machine(),
+        "versions": report.versions(),
+        "project": report.project_state(PROJECT_ROOT),
+        "settings": {
+            "scales": scales,
+            "seed": args.seed,
+            "timeout_seconds": args.timeout,
+            "memory_method": measure.memory_method(use_gnu_time),
+            "command": " ".join([*maalbar_command(), "run"]),
+        },
+        "scales": {},
+    }
+    log(f"peak memory: {results['settings']['memory_method']}")
+    for scale in scales:
+        try:
+            results["scales"][scale] = bench_scale(scale, args, use_gnu_time)
+        except Exception as err:  # the other scales still run; the error is in the results
+            log(f"{scale}: the harness could not measure this scale: {err}")
+            results.setdefault("errors", {})[scale] = f"{type(err).__name__}: {err}"
+        results["finished_at"] = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        results["targets"] = report.targets(results)
+        report.write(results, Path(args.results_dir))
+
+    json_path, md_path = report.write(results, Path(args.results_dir))
+    report.print_table(results)
+    print(f"\nwrote {md_path} and {json_path}")
+    runs = [run for entry in results["scales"].values() for run in entry["runs"].values()]
+    failed = results.get("errors") or any(not run.get("ok") for run in runs)
+    return RUN_FAILED if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
