@@ -100,11 +100,52 @@ def demo_landing(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory, demo_landing) -> dict:
+def reference_run(tmp_path_factory, demo_landing) -> Path:
     data = tmp_path_factory.mktemp("reference")
     result = _run(data, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
-    return marts_content(data / "published" / "maalbar.duckdb")
+    return data
+
+
+@pytest.fixture(scope="module")
+def reference(reference_run) -> dict:
+    return marts_content(reference_run / "published" / "maalbar.duckdb")
+
+
+def test_no_cpr_number_is_kept_outside_the_raw_copies(reference_run, demo_landing):
+    """Privacy: after a run with HR files, the CPR numbers of the export stand nowhere under
+    the data folder but in the untouched raw copies, and nothing published looks like one."""
+    import csv
+    import re
+
+    from dagster_project.defs.publish import CPR_TOKEN
+
+    [employments] = (demo_landing / "personale").glob("ansaettelser_2026110*.csv")
+    with employments.open(encoding="utf-8-sig") as handle:
+        numbers = {row["cpr"].replace("-", "") for row in csv.DictReader(handle, delimiter=";")}
+    token = re.compile(rb"\d{6}-?\d{4}")
+    raw_copies = reference_run / "raw"
+    for path in reference_run.rglob("*"):
+        if path.is_file() and raw_copies not in path.parents and path.suffix != ".duckdb":
+            found = {t.replace(b"-", b"").decode() for t in token.findall(path.read_bytes())}
+            assert not found & numbers, path
+    con = duckdb.connect(str(reference_run / "published" / "maalbar.duckdb"), read_only=True)
+    warehouse = duckdb.connect(str(reference_run / "warehouse" / "maalbar.duckdb"), read_only=True)
+    try:
+        for db, schemas in ((con, ("marts", "meta")), (warehouse, ("raw", "meta", "marts"))):
+            for schema, table, column in db.execute(
+                "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
+                "WHERE data_type = 'VARCHAR' AND schema_name IN "
+                f"({', '.join(repr(s) for s in schemas)})"
+            ).fetchall():
+                hits = db.execute(
+                    f'SELECT count(*) FROM {schema}.{table} WHERE regexp_matches("{column}", ?)',
+                    [CPR_TOKEN],
+                ).fetchone()[0]
+                assert hits == 0, f"{schema}.{table}.{column}"
+    finally:
+        con.close()
+        warehouse.close()
 
 
 def test_same_landing_twice_publishes_the_same(tmp_path, demo_landing, reference):

@@ -99,9 +99,19 @@ def _run_pipeline(settings: Settings, quiet: bool) -> RunOutcome:
     log_path = settings.data_dir / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dbt's and the libraries' console output goes to the run log; the terminal gets a summary.
+    from dagster_project.lib import progress
+
+    run_config = {"loggers": dict(QUIET_LOGS["loggers"])} if quiet else {}
+    loggers = None
+    if progress.wanted():
+        # The job's own loggers plus one that shows finished steps on the terminal.
+        loggers = {**job.loggers, "progress": progress.progress_logger}
+        run_config.setdefault("loggers", {})["progress"] = {}
     with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
+        if loggers:
+            job = job.with_logger_defs(loggers)
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=QUIET_LOGS if quiet else None
+            instance=instance, raise_on_error=False, run_config=run_config or None
         )
     reasons = _quarantine_reasons(settings)
     for evaluation in result.get_asset_check_evaluations():
