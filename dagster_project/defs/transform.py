@@ -16,7 +16,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from dagster_project.lib import config
+from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
 from dagster_project.lib.dbt_manifest import ensure_manifest
 
@@ -62,10 +62,35 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         if invocation.process.poll() is None:
             invocation.process.terminate()
             invocation.process.wait(timeout=60)
+    _store_test_results(invocation, context.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
         )
+
+
+def _store_test_results(invocation, run_id: str) -> None:
+    """dbt's data tests beside the GX results in meta.check_results, for auditors."""
+    from dagster_project.defs.quality import store_results
+    from expectations.runner import ExpectationOutcome
+
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # dbt stopped before writing results; the failure says why
+        return
+    outcomes = [
+        ExpectationOutcome(
+            expectation=result["unique_id"].split(".")[2],
+            column=None,
+            passed=result["status"] in ("pass", "warn"),
+            observed=f"{result['status']}; failing rows: {result.get('failures') or 0}",
+        )
+        for result in results
+        if result["unique_id"].startswith("test.")
+    ]
+    if outcomes:
+        with warehouse.connect(config.settings()) as con:
+            store_results(con, run_id, "dbt", "dbt_test", outcomes)
 
 
 def failed_nodes(invocation) -> list[str]:
