@@ -7,16 +7,4 @@
     'kpi_enhedsomkostning',
 ] %}
 
-{% for kpi_model in kpi_models %}
-    select
-        kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        vaerdi,
-        taeller,
-        naevner,
-        undertrykt
-    from {{ ref(kpi_model) }}
-    {% if not loop.last %}union all{% endif %}
-{% endfor %}
+{{ union_kpi_rows(kpi_models) }}
