@@ -60,6 +60,17 @@ def landing_files(settings: Settings, spec: FileSpec) -> list[tuple[Path, dict[s
     return found
 
 
+def landing_state(settings: Settings) -> list[tuple[str, str]]:
+    """(name, SHA-256) of every landing file that matches a pattern of sources.md."""
+    from dagster_project.defs.ingest.assets import ALL_SPECS
+
+    return [
+        (path.name, sha256_of(path))
+        for spec in ALL_SPECS
+        for path, _ in landing_files(settings, spec)
+    ]
+
+
 def _copy_untouched(path: Path, target_dir: Path, sha256: str) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{sha256[:16]}_{path.name}"

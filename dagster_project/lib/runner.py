@@ -46,14 +46,18 @@ def exclusive_run(settings: Settings):
 
 
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
+    from dagster_project.lib.loader import landing_state
+
     with exclusive_run(settings):
-        current = _nothing_new(settings)
+        # Hashed once: the no-change test and the quarantine report read the same state.
+        present = landing_state(settings)
+        current = _nothing_new(settings, present)
         if current is not None:
             return current
-        return _run_pipeline(settings, quiet)
+        return _run_pipeline(settings, quiet, present)
 
 
-def _nothing_new(settings: Settings) -> RunOutcome | None:
+def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutcome | None:
     """A finished outcome when every landing file is known, none is quarantined and the
     publication was built from exactly the loaded files and this dbt project; else None."""
     from dagster_project.lib.fingerprint import input_fingerprint, published_fingerprint
@@ -61,14 +65,6 @@ def _nothing_new(settings: Settings) -> RunOutcome | None:
     published = published_fingerprint(settings.published_path)
     if published is None or not settings.warehouse_path.exists():
         return None
-    from dagster_project.defs.ingest.assets import ALL_SPECS
-    from dagster_project.lib.loader import landing_files, sha256_of
-
-    present = [
-        (path.name, sha256_of(path))
-        for spec in ALL_SPECS
-        for path, _ in landing_files(settings, spec)
-    ]
     with warehouse.connect(settings, read_only=True) as con:
         known = {
             (name, sha)
@@ -89,7 +85,7 @@ def _nothing_new(settings: Settings) -> RunOutcome | None:
     )
 
 
-def _run_pipeline(settings: Settings, quiet: bool) -> RunOutcome:
+def _run_pipeline(settings: Settings, quiet: bool, present: list[tuple[str, str]]) -> RunOutcome:
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -113,7 +109,7 @@ def _run_pipeline(settings: Settings, quiet: bool) -> RunOutcome:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config or None
         )
-    reasons = _quarantine_reasons(settings)
+    reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             failed = evaluation.metadata.get("failed") or evaluation.metadata.get("quarantined")
@@ -189,15 +185,7 @@ def _redirected(log, quiet: bool):
         root.handlers = saved
 
 
-def _quarantine_reasons(settings: Settings) -> list[str]:
-    from dagster_project.defs.ingest.assets import ALL_SPECS
-    from dagster_project.lib.loader import landing_files, sha256_of
-
-    present = [
-        (path.name, sha256_of(path))
-        for spec in ALL_SPECS
-        for path, _ in landing_files(settings, spec)
-    ]
+def _quarantine_reasons(settings: Settings, present: list[tuple[str, str]]) -> list[str]:
     with warehouse.connect(settings) as con:
         ledger.ensure(con)
         found = ledger.quarantined_in_landing(con, present)
