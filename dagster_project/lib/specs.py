@@ -225,3 +225,33 @@ def unique_within_file(table: str, column: str) -> Callable[[object], list[str]]
         ]
 
     return rule
+
+
+# The replace rules of sources.md, as the three keyword sets a FileSpec takes.
+
+
+def newest_snapshot_wins(slot: str) -> dict:
+    """A full snapshot: the newest extraction date replaces everything."""
+    return {
+        "slot": lambda f: slot,
+        "version": lambda f: f["extraction"],
+        "replaces": lambda f: "true",
+    }
+
+
+def month_replaced(prefix: str, column: str) -> dict:
+    """A file per month (name `..._YYYYMM`): a re-delivery replaces that month."""
+    return {
+        "slot": lambda f: f"{prefix}:{month_literal(f)[1:-1]}",
+        "version": lambda f: "",
+        "replaces": lambda f: f"{column} = {month_literal(f)}",
+    }
+
+
+def year_replaced(prefix: str, by_extraction: bool = True) -> dict:
+    """A file per year (`aar`): the newest extraction, or the latest delivery, replaces it."""
+    return {
+        "slot": lambda f: f"{prefix}:{f['year']}",
+        "version": (lambda f: f["extraction"]) if by_extraction else (lambda f: ""),
+        "replaces": lambda f: f"aar = {int(f['year'])}",
+    }

@@ -13,6 +13,8 @@ from dagster_project.lib.specs import (
     RowRule,
     extraction_date_literal,
     month_literal,
+    month_replaced,
+    newest_snapshot_wins,
     unique_within_file,
 )
 
@@ -28,9 +30,7 @@ SPOERGSMAAL = FileSpec(
     ),
     file_columns=(FileColumn("extraction_date", "DATE", extraction_date_literal),),
     file_rules=(unique_within_file("spoergsmaal", "spoergsmaal_id"),),
-    slot=lambda f: "spoergsmaal",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: "true",
+    **newest_snapshot_wins("spoergsmaal"),
 )
 
 BESVARELSER = FileSpec(
@@ -53,9 +53,7 @@ BESVARELSER = FileSpec(
         ),
     ),
     loaded_after=("spoergsmaal",),
-    slot=lambda f: f"besvarelser:{month_literal(f)[1:-1]}",
-    version=lambda f: "",
-    replaces=lambda f: f"runde = {month_literal(f)}",
+    **month_replaced("besvarelser", "runde"),
 )
 
 INVITEREDE = FileSpec(
@@ -69,9 +67,7 @@ INVITEREDE = FileSpec(
     ),
     file_columns=(FileColumn("runde", "VARCHAR", month_literal),),
     file_rules=(unique_within_file("inviterede", "omkostningssted"),),
-    slot=lambda f: f"inviterede:{month_literal(f)[1:-1]}",
-    version=lambda f: "",
-    replaces=lambda f: f"runde = {month_literal(f)}",
+    **month_replaced("inviterede", "runde"),
 )
 
 FORSLAG = FileSpec(
@@ -97,9 +93,7 @@ FORSLAG = FileSpec(
         ),
     ),
     file_rules=(unique_within_file("forslag", "forslag_id"),),
-    slot=lambda f: "forslag",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: "true",
+    **newest_snapshot_wins("forslag"),
 )
 
 SPECS = [SPOERGSMAAL, BESVARELSER, INVITEREDE, FORSLAG]

@@ -19,6 +19,7 @@ from dagster_project.lib.specs import (
     FileColumn,
     FileSpec,
     extraction_date_literal,
+    newest_snapshot_wins,
     unique_within_file,
 )
 
@@ -117,9 +118,7 @@ def _sheet(table: str, columns: tuple[Column, ...], key: str) -> FileSpec:
         columns=columns,
         file_columns=(CATALOGUE_DATE,),
         file_rules=(unique_within_file(table, key),),
-        slot=lambda f: "maalkatalog",
-        version=lambda f: f["extraction"],
-        replaces=lambda f: "true",
+        **newest_snapshot_wins("maalkatalog"),
     )
 
 
@@ -176,9 +175,7 @@ MAALKATALOG = FileSpec(
     file_rules=(_catalogue_errors,),
     # Goals are decided as a whole: any broken row quarantines the catalogue.
     max_rejected_share=0.0,
-    slot=lambda f: "maalkatalog",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: "true",
+    **newest_snapshot_wins("maalkatalog"),
 )
 
 INDIKATORVAERDIER = FileSpec(

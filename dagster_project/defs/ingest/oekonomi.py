@@ -13,6 +13,8 @@ from dagster_project.lib.specs import (
     RowRule,
     extraction_date_literal,
     month_literal,
+    month_replaced,
+    year_replaced,
 )
 
 FUNKTION = Column(
@@ -45,9 +47,7 @@ BUDGET = FileSpec(
             lambda f: f"aar must equal the year {f['year']} in the file name",
         ),
     ),
-    slot=lambda f: f"budget:{f['year']}",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: f"aar = {int(f['year'])}",
+    **year_replaced("budget"),
 )
 
 POSTERINGER = FileSpec(
@@ -73,9 +73,7 @@ POSTERINGER = FileSpec(
             lambda f: f"posting date outside the file's month {month_literal(f)[1:-1]}",
         ),
     ),
-    slot=lambda f: f"posteringer:{month_literal(f)[1:-1]}",
-    version=lambda f: "",
-    replaces=lambda f: f"regnskabsmaaned = {month_literal(f)}",
+    **month_replaced("posteringer", "regnskabsmaaned"),
 )
 
 SPECS = [BUDGET, POSTERINGER]

@@ -9,6 +9,7 @@ from dagster_project.lib.specs import (
     FileColumn,
     FileSpec,
     extraction_date_literal,
+    newest_snapshot_wins,
     unique_within_file,
 )
 
@@ -71,9 +72,7 @@ ORGANISATION = FileSpec(
         Column("ydelse", required=False, nullable=True),
     ),
     file_columns=(FileColumn("extraction_date", DATE.upper(), extraction_date_literal),),
-    slot=lambda fields: "organisation",
-    version=lambda fields: fields["extraction"],
-    replaces=lambda fields: "true",
+    **newest_snapshot_wins("organisation"),
     file_rules=(unique_within_file("organisation", "omkostningssted"), _one_root_no_cycles),
 )
 

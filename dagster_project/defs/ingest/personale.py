@@ -13,7 +13,9 @@ from dagster_project.lib.specs import (
     FileSpec,
     RowRule,
     extraction_date_literal,
+    newest_snapshot_wins,
     unique_within_file,
+    year_replaced,
 )
 
 ANSAETTELSER = FileSpec(
@@ -44,9 +46,7 @@ ANSAETTELSER = FileSpec(
     ),
     file_rules=(unique_within_file("ansaettelser", "ansaettelsesnr"),),
     transform=pseudonymise_column("cpr"),
-    slot=lambda f: "ansaettelser",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: "true",
+    **newest_snapshot_wins("ansaettelser"),
 )
 
 FRAVAER = FileSpec(
@@ -95,9 +95,7 @@ FRAVAER = FileSpec(
         ),
     ),
     loaded_after=("ansaettelser",),
-    slot=lambda f: f"fravaer:{f['year']}",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: f"aar = {int(f['year'])}",
+    **year_replaced("fravaer"),
 )
 
 SPECS = [ANSAETTELSER, FRAVAER]

@@ -10,7 +10,10 @@ from dagster_project.lib.specs import (
     FileSpec,
     extraction_date_literal,
     month_literal,
+    month_replaced,
+    newest_snapshot_wins,
     unique_within_file,
+    year_replaced,
 )
 
 BEFOLKNING = FileSpec(
@@ -24,9 +27,7 @@ BEFOLKNING = FileSpec(
     ),
     file_columns=(FileColumn("aar", "INTEGER", lambda f: str(int(f["year"]))),),
     file_rules=(unique_within_file("befolkning", "alder"),),
-    slot=lambda f: f"befolkning:{f['year']}",
-    version=lambda f: "",
-    replaces=lambda f: f"aar = {int(f['year'])}",
+    **year_replaced("befolkning", by_extraction=False),
 )
 
 AKTIVITET = FileSpec(
@@ -41,9 +42,7 @@ AKTIVITET = FileSpec(
         Column("enhed", required=False, nullable=True),
     ),
     file_columns=(FileColumn("maaned", "VARCHAR", month_literal),),
-    slot=lambda f: f"aktivitet:{month_literal(f)[1:-1]}",
-    version=lambda f: "",
-    replaces=lambda f: f"maaned = {month_literal(f)}",
+    **month_replaced("aktivitet", "maaned"),
 )
 
 BENCHMARK = FileSpec(
@@ -59,9 +58,7 @@ BENCHMARK = FileSpec(
         Column("vaerdi", DECIMAL),
     ),
     file_columns=(FileColumn("extraction_date", "DATE", extraction_date_literal),),
-    slot=lambda f: "benchmark",
-    version=lambda f: f["extraction"],
-    replaces=lambda f: "true",
+    **newest_snapshot_wins("benchmark"),
 )
 
 SPECS = [BEFOLKNING, AKTIVITET, BENCHMARK]
