@@ -82,6 +82,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"published database: {settings.published_path}")
         print(f"dbt docs:           {settings.docs_dir / 'dbt' / 'static_index.html'}")
         print(f"data quality:       {settings.docs_dir / 'kvalitet.html'}")
+        print(f"GX data docs:       {settings.docs_dir / 'gx' / 'index.html'}")
         for line in outcome.notes:
             print(line)
         return 0

@@ -1,15 +1,20 @@
-"""Run a suite on a pandas frame through GX's pandas data source.
+"""Run a suite on a pandas frame through GX's pandas data source, and build GX Data Docs.
 
 GX through SQLAlchemy fails on DuckDB, so frames are read from DuckDB (Arrow) and
-validated here in an ephemeral context: no files, no store, one batch per call.
+validated here in an ephemeral context: no files, no store, one batch per call. Each
+validation also returns GX's own result document; the pipeline keeps those per run and
+renders them into the Data Docs site with `build_data_docs`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -25,16 +30,66 @@ class ExpectationOutcome:
     observed: str
 
 
-def validate(
-    frame: pd.DataFrame, suite_name: str, build: Callable[[pd.DataFrame], Sequence]
-) -> list[ExpectationOutcome]:
+@dataclass(frozen=True)
+class SuiteResult:
+    suite: str
+    batch: str
+    rows: int
+    outcomes: list[ExpectationOutcome]
+    # GX's validation result and expectation suite as JSON documents, for Data Docs.
+    result_document: dict
+    suite_document: dict
+
+    @property
+    def passed(self) -> bool:
+        return all(outcome.passed for outcome in self.outcomes)
+
+
+def _context(docs_dir: Path | None = None):
+    """An in-memory GX context; with docs_dir, one Data Docs site there and no other."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+    )
+
+    sites = {}
+    if docs_dir is not None:
+        sites["maalbar"] = {
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+    context = gx.get_context(
+        mode="ephemeral",
+        project_config=DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+            data_docs_sites=sites,
+            analytics_enabled=False,
+        ),
+    )
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def run_suite(
+    frame: pd.DataFrame,
+    suite_name: str,
+    build: Callable[[pd.DataFrame], Sequence],
+    batch: str | None = None,
+) -> SuiteResult:
+    """Validate frame with the expectations build(frame) returns, as suite suite_name.
+    batch names what was validated (a file, a mart) in the result and in Data Docs."""
     import great_expectations as gx
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    batch = batch or suite_name
+    context = _context()
     batch_definition = (
         context.data_sources.add_pandas("frames")
-        .add_dataframe_asset(suite_name)
+        .add_dataframe_asset(batch)
         .add_batch_definition_whole_dataframe("whole")
     )
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
@@ -60,7 +115,25 @@ def validate(
                 observed=json.dumps(observed, default=str, ensure_ascii=False)[:2000],
             )
         )
-    return outcomes
+    return SuiteResult(
+        suite=suite_name,
+        batch=batch,
+        rows=len(frame),
+        outcomes=outcomes,
+        result_document=_json(result.to_json_dict()),
+        suite_document=_json(suite.to_json_dict()),
+    )
+
+
+def validate(
+    frame: pd.DataFrame, suite_name: str, build: Callable[[pd.DataFrame], Sequence]
+) -> list[ExpectationOutcome]:
+    return run_suite(frame, suite_name, build).outcomes
+
+
+def _json(document: dict) -> dict:
+    # Through JSON once: numpy and Arrow scalars in observed values become plain values.
+    return json.loads(json.dumps(document, default=str))
 
 
 def _columns(kwargs) -> str | None:
@@ -69,3 +142,51 @@ def _columns(kwargs) -> str | None:
             value = kwargs[key]
             return ",".join(value) if isinstance(value, list) else f"{value},{kwargs['column_B']}"
     return None
+
+
+@dataclass(frozen=True)
+class StoredValidation:
+    run_id: str
+    validated_at: datetime
+    suite: str
+    batch: str
+    result_document: dict
+    suite_document: dict
+
+
+def build_data_docs(validations: Iterable[StoredValidation], target: Path) -> Path:
+    """The GX Data Docs site of these validations in target (replaced whole): an index,
+    one page per validation and one per expectation suite. Returns the index page."""
+    import great_expectations as gx
+    from great_expectations.core import ExpectationSuiteValidationResult
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    building = target.with_name(f".{target.name}.building")
+    shutil.rmtree(building, ignore_errors=True)
+    context = _context(building)
+    suites = {}
+    for item in validations:
+        key = ValidationResultIdentifier(
+            expectation_suite_identifier=ExpectationSuiteIdentifier(name=item.suite),
+            run_id=RunIdentifier(run_name=item.run_id, run_time=item.validated_at),
+            batch_identifier=item.batch,
+        )
+        context.validation_results_store.set(
+            key, ExpectationSuiteValidationResult(**item.result_document)
+        )
+        suites[item.suite] = item.suite_document
+    for document in suites.values():
+        context.suites.add(gx.ExpectationSuite(**document))
+    context.build_data_docs()
+    # Swapped in whole, so a reader never finds half a site.
+    previous = target.with_name(f".{target.name}.previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if target.exists():
+        target.rename(previous)
+    building.rename(target)
+    shutil.rmtree(previous, ignore_errors=True)
+    return target / "index.html"

@@ -101,3 +101,41 @@ def test_every_raw_suite_builds_on_an_empty_frame_of_its_columns(suite):
     frame = pd.DataFrame({name: pd.Series([], dtype="object") for name in columns})
     outcomes = validate(frame, suite, getattr(raw_sources, suite))
     assert outcomes and not [o for o in outcomes if "exception" in o.observed]
+
+
+def test_data_docs_site_shows_each_validation_and_its_suite(tmp_path):
+    from datetime import datetime
+
+    from expectations.runner import StoredValidation, build_data_docs, run_suite
+
+    bad = _frame(
+        "SELECT '2025-01' AS regnskabsmaaned, 'B1' AS bilagsnr, DATE '2025-02-03' AS "
+        "posteringsdato, '0111' AS omkostningssted, '5.25.11' AS funktion, '1' AS dranst, "
+        f"100.5::DECIMAL(18,2) AS beloeb, '2025-02' AS posteringsmaaned, {LINEAGE}"
+    )
+    result = run_suite(
+        bad, "raw.posteringer", raw_sources.posteringer, batch="posteringer_202501.csv"
+    )
+    assert result.rows == 1
+    assert [o.expectation for o in result.outcomes if not o.passed] == [
+        "expect_column_pair_values_to_be_equal"
+    ]
+    stored = StoredValidation(
+        "run-1",
+        datetime(2025, 2, 5, 6, 0),
+        result.suite,
+        result.batch,
+        result.result_document,
+        result.suite_document,
+    )
+    site = tmp_path / "gx"
+    (site / "stale.html").parent.mkdir()
+    (site / "stale.html").write_text("from an earlier run")
+    index = build_data_docs([stored], site)
+    assert index == site / "index.html"
+    assert "raw.posteringer" in index.read_text(encoding="utf-8")
+    [page] = (site / "validations" / "raw" / "posteringer" / "run-1").rglob("*.html")
+    assert page.name == "posteringer_202501.csv.html"
+    assert "Failed" in page.read_text(encoding="utf-8")
+    assert (site / "expectations" / "raw" / "posteringer.html").exists()
+    assert not (site / "stale.html").exists()  # the site is replaced whole

@@ -157,6 +157,28 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     assert jobs["dbt.kpi_values"]["inputs"]
     assert (settings.data_dir / "docs" / "kvalitet.html").exists()
     assert (settings.data_dir / "docs" / "dbt" / "static_index.html").exists()
+    # GX Data Docs: one page per raw file and per published mart validated in the run, and the
+    # published check results name every published mart's schema check.
+    gx = settings.data_dir / "docs" / "gx"
+    index = (gx / "index.html").read_text(encoding="utf-8")
+    assert "raw.posteringer" in index and "marts.dim_organisation" in index
+    assert list((gx / "validations" / "raw" / "posteringer").rglob("posteringer_202502.csv.html"))
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    schema_checked = {
+        asset
+        for (asset,) in con.execute(
+            "SELECT DISTINCT asset FROM meta.check_results WHERE check_name = 'gx_schema' "
+            "AND passed AND run_id = (SELECT run_id FROM meta.publication)"
+        ).fetchall()
+    }
+    published = {
+        f"marts.{name}"
+        for (name,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+        ).fetchall()
+    }
+    con.close()
+    assert schema_checked == published
 
 
 def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):

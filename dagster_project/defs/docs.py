@@ -1,6 +1,7 @@
 """Documentation built with each run: the dbt docs site and the data-quality report."""
 
 import html
+import json
 import os
 import shutil
 from pathlib import Path
@@ -34,6 +35,34 @@ def build_dbt_docs(target: Path) -> bool:
     target.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(DOCS_CACHE / "static_index.html", target / "static_index.html")
     return rebuilt
+
+
+def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
+    """The GX Data Docs site of this run's validations in docs/gx (None if it validated
+    nothing): every raw file and published mart validated, expectation by expectation."""
+    from expectations.runner import StoredValidation, build_data_docs
+
+    with warehouse.connect(settings, read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'meta' AND table_name = 'gx_validations'"
+        ).fetchall()[0][0]
+        if not exists:
+            return None
+        rows = con.execute(
+            "SELECT run_id, validated_at, suite, batch, result_document, suite_document "
+            "FROM meta.gx_validations WHERE run_id = ? ORDER BY suite, batch",
+            [run_id],
+        ).fetchall()
+    if not rows:
+        return None
+    return build_data_docs(
+        (
+            StoredValidation(run, at, suite, batch, json.loads(result), json.loads(suite_doc))
+            for run, at, suite, batch, result, suite_doc in rows
+        ),
+        settings.docs_dir / "gx",
+    )
 
 
 def write_quality_report(published: Path, target: Path) -> int:
@@ -83,8 +112,8 @@ font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
     deps=[dg.AssetKey(["published", "maalbar"])],
     group_name="publish",
     kinds={"html"},
-    description="The dbt docs site (lineage, every column described) and the data-quality "
-    "report of the current publication.",
+    description="The dbt docs site (lineage, every column described), the GX Data Docs of "
+    "the run's validations and the data-quality report of the current publication.",
 )
 def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = config.settings()
@@ -92,6 +121,7 @@ def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     rebuilt = build_dbt_docs(dbt_docs)
     report = settings.docs_dir / "kvalitet.html"
     checks = write_quality_report(settings.published_path, report)
+    gx_docs = build_gx_docs(settings, context.run_id)
     with warehouse.connect(settings, read_only=True) as con:
         loaded = con.execute(
             "SELECT raw_table, source, file_name FROM meta.file_ledger "
@@ -107,6 +137,7 @@ def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "dbt_docs": dg.MetadataValue.path(str(dbt_docs / "static_index.html")),
             "dbt_docs_rebuilt": rebuilt,
             "quality_report": dg.MetadataValue.path(str(report)),
+            "gx_data_docs": dg.MetadataValue.path(str(gx_docs)),
             "checks": checks,
             "openlineage_events": dg.MetadataValue.path(str(lineage)),
             "openlineage_event_count": events,

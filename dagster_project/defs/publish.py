@@ -6,7 +6,6 @@ reader holding the old file open keeps reading it undisturbed. A failed audit le
 previous publication byte for byte as it was.
 """
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -16,7 +15,7 @@ import duckdb
 
 from dagster_project.lib import config
 from dagster_project.lib.config import Settings
-from dagster_project.lib.dbt_manifest import MANIFEST
+from dagster_project.lib.dbt_manifest import published_contracts
 from dagster_project.lib.fingerprint import input_fingerprint
 
 # BI drivers lag the DuckDB library; this storage version opens in DuckDB 1.4 and later.
@@ -39,6 +38,8 @@ PRIMARY_KEYS = {
     "stralis_omraader": ("omkostningssted",),
     "virklis_noegletal": ("omkostningssted", "kpi_id", "periode"),
     "virklis_maal": ("omkostningssted", "indikator_id"),
+    "leon_enhedsomkostning": ("ydelse", "periode", "omkostningssted"),
+    "benchmark_sammenligning": ("kpi_id", "aar"),
 }
 # Audit trail that travels with the figures (schema meta of the publication).
 PUBLISHED_META = ("file_ledger", "rejected_rows", "check_results")
@@ -79,14 +80,7 @@ class PublicationRefused(Exception):
 
 def published_marts() -> list[str]:
     """The marts flagged `meta.published` in the dbt project (see dbt_project.yml)."""
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    return sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model"
-        and node["config"].get("schema") == "marts"
-        and node["config"].get("meta", {}).get("published")
-    )
+    return sorted(published_contracts())
 
 
 def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[str, int]:

@@ -6,13 +6,16 @@ that of one file.
 Every outcome is stored in meta.check_results, which the publication carries.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 
 import dagster as dg
 import pandas as pd
 
+from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
 from dagster_project.lib import config, warehouse
+from dagster_project.lib.dbt_manifest import published_contracts
 from expectations import marts, raw_sources
 
 CHECK_RESULTS_DDL = """
@@ -30,7 +33,23 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
 """
 
 
-def store_results(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
+GX_VALIDATIONS_DDL = """
+CREATE TABLE IF NOT EXISTS meta.gx_validations (
+    run_id VARCHAR NOT NULL,
+    asset VARCHAR NOT NULL,
+    check_name VARCHAR NOT NULL,
+    suite VARCHAR NOT NULL,
+    batch VARCHAR NOT NULL,
+    passed BOOLEAN NOT NULL,
+    validated_at TIMESTAMP NOT NULL,
+    result_document VARCHAR NOT NULL,
+    suite_document VARCHAR NOT NULL
+)
+"""
+
+
+def store_outcomes(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
+    """Each expectation's (or dbt test's) outcome in meta.check_results, published."""
     con.execute(CHECK_RESULTS_DDL)
     rows = [
         (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed) for o in outcomes
@@ -40,9 +59,37 @@ def store_results(con, run_id: str, asset: str, check_name: str, outcomes) -> No
     )
 
 
-def _result(outcomes, rows: int) -> dg.AssetCheckResult:
+def store_results(con, run_id: str, asset: str, check_name: str, results: list) -> None:
+    """GX validations: their outcomes in meta.check_results, and GX's documents in
+    meta.gx_validations, from which the Data Docs site is rendered."""
+    store_outcomes(con, run_id, asset, check_name, [o for r in results for o in r.outcomes])
+    con.execute(GX_VALIDATIONS_DDL)
+    if not results:
+        return
+    con.executemany(
+        "INSERT INTO meta.gx_validations VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
+        [
+            (
+                run_id,
+                asset,
+                check_name,
+                result.suite,
+                result.batch,
+                result.passed,
+                json.dumps(result.result_document),
+                json.dumps(result.suite_document),
+            )
+            for result in results
+        ],
+    )
+
+
+def _result(results, **spec) -> dg.AssetCheckResult:
+    rows = sum(result.rows for result in results)
+    outcomes = [o for result in results for o in result.outcomes]
     failed = [o for o in outcomes if not o.passed]
     return dg.AssetCheckResult(
+        **spec,
         passed=not failed,
         metadata={
             "rows_validated": rows,
@@ -57,12 +104,12 @@ def _result(outcomes, rows: int) -> dg.AssetCheckResult:
 def _run_suite(
     context, asset: str, check_name: str, frame: pd.DataFrame, build: Callable
 ) -> dg.AssetCheckResult:
-    from expectations.runner import validate
+    from expectations.runner import run_suite
 
-    outcomes = validate(frame, f"{asset}.{check_name}", build) if len(frame) else []
+    results = [run_suite(frame, f"{asset}.{check_name}", build, batch=asset)] if len(frame) else []
     with warehouse.connect(config.settings()) as con:
-        store_results(con, context.op_execution_context.run_id, asset, check_name, outcomes)
-    return _result(outcomes, len(frame))
+        store_results(con, context.op_execution_context.run_id, asset, check_name, results)
+    return _result(results)
 
 
 def raw_suite_check(
@@ -78,10 +125,10 @@ def raw_suite_check(
         "on the rows this run loaded.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        from expectations.runner import validate
+        from expectations.runner import run_suite
 
         run_id = context.op_execution_context.run_id
-        outcomes, rows = [], 0
+        results = []
         with warehouse.connect(config.settings(), read_only=True) as con:
             files = con.execute(
                 f"SELECT DISTINCT _file_sha256, _file_name FROM raw.{table} WHERE _file_sha256 "
@@ -94,14 +141,15 @@ def raw_suite_check(
                 frame = con.execute(
                     f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 = ?", [sha]
                 ).df()
-                rows += len(frame)
-                outcomes += [
+                result = run_suite(frame, f"raw.{table}", build, batch=name)
+                outcomes = [
                     replace(o, observed=f"{name}: {o.observed}") if not o.passed else o
-                    for o in validate(frame, f"raw.{table}", build)
+                    for o in result.outcomes
                 ]
+                results.append(replace(result, outcomes=outcomes))
         with warehouse.connect(config.settings()) as con:
-            store_results(con, run_id, f"raw.{table}", "gx_suite", outcomes)
-        return _result(outcomes, rows)
+            store_results(con, run_id, f"raw.{table}", "gx_suite", results)
+        return _result(results)
 
     return _check
 
@@ -157,19 +205,72 @@ def goal_progress_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheck
     return _run_suite(context, "marts.goal_progress", "gx_suite", frame, marts.goal_progress)
 
 
-def mart_suite_check(name: str, query: str, build: Callable, description: str):
-    @dg.asset_check(
-        asset=dg.AssetKey(["marts", name]),
-        name="gx_suite",
-        blocking=True,
-        description=description,
-    )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        with warehouse.connect(config.settings(), read_only=True) as con:
-            frame = con.execute(query).df()
-        return _run_suite(context, f"marts.{name}", "gx_suite", frame, build)
+def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
+    """The GX validations of one published mart: its schema against its dbt contract
+    (gx_schema), and, where it has one, its suite with its key (gx_suite)."""
+    from expectations.runner import run_suite
 
-    return _check
+    query, params = marts.schema_query(mart, contract)
+    results = {
+        "gx_schema": [
+            run_suite(con.execute(query, params).df(), f"marts.{mart}.schema", marts.schema, mart)
+        ]
+    }
+    suite = marts.MART_SUITES.get(mart)
+    if suite is not None:
+        frame = con.execute(suite.query).df()
+        results["gx_suite"] = [
+            run_suite(frame, f"marts.{mart}", lambda f: [*suite.build(f), *marts.keys(key)], mart)
+        ]
+    return results
+
+
+def _published_specs() -> list[dg.AssetCheckSpec]:
+    specs = []
+    for mart in published_marts():
+        asset = dg.AssetKey(["marts", mart])
+        specs.append(
+            dg.AssetCheckSpec(
+                "gx_schema",
+                asset=asset,
+                blocking=True,
+                description="Columns and types as the dbt contract declares them "
+                "(expectations/marts.py:schema).",
+            )
+        )
+        if mart in marts.MART_SUITES:
+            specs.append(
+                dg.AssetCheckSpec(
+                    "gx_suite",
+                    asset=asset,
+                    blocking=True,
+                    description=f"{marts.MART_SUITES[mart].description} Key unique and complete "
+                    f"(expectations/marts.py:{marts.MART_SUITES[mart].build.__name__}).",
+                )
+            )
+    return specs
+
+
+@dg.multi_asset_check(specs=_published_specs(), name="published_mart_suites")
+def published_mart_suites(context: dg.AssetCheckExecutionContext):
+    """Every published mart validated in one step: one GX import, one read connection."""
+    run_id = context.op_execution_context.run_id
+    contracts = published_contracts()
+    checked = {}
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        for mart in published_marts():
+            checked[mart] = published_mart_results(con, mart, contracts[mart], PRIMARY_KEYS[mart])
+    with warehouse.connect(config.settings()) as con:
+        for mart, results in checked.items():
+            for check_name, suite_results in results.items():
+                store_results(con, run_id, f"marts.{mart}", check_name, suite_results)
+    for mart, results in checked.items():
+        for check_name, suite_results in results.items():
+            yield _result(
+                suite_results,
+                asset_key=dg.AssetKey(["marts", mart]),
+                check_name=check_name,
+            )
 
 
 posting_month = ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"
@@ -199,16 +300,5 @@ quality_checks = [
     kpi_values_suite,
     kpi_values_reconciliation,
     goal_progress_suite,
-    mart_suite_check(
-        "leon_enhedsomkostning",
-        marts.LEON_QUERY,
-        marts.leon_enhedsomkostning,
-        "Keys, non-negative unit costs and gaps, quartile below median, no suppressed quality.",
-    ),
-    mart_suite_check(
-        "benchmark_sammenligning",
-        "SELECT * FROM marts.benchmark_sammenligning",
-        marts.benchmark_sammenligning,
-        "One row per KPI and year, ranks within the ranking.",
-    ),
+    published_mart_suites,
 ]

@@ -71,7 +71,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 def _store_test_results(invocation, run_id: str) -> None:
     """dbt's data tests beside the GX results in meta.check_results, for auditors."""
-    from dagster_project.defs.quality import store_results
+    from dagster_project.defs.quality import store_outcomes
     from expectations.runner import ExpectationOutcome
 
     try:
@@ -90,7 +90,7 @@ def _store_test_results(invocation, run_id: str) -> None:
     ]
     if outcomes:
         with warehouse.connect(config.settings()) as con:
-            store_results(con, run_id, "dbt", "dbt_test", outcomes)
+            store_outcomes(con, run_id, "dbt", "dbt_test", outcomes)
 
 
 def failed_nodes(invocation) -> list[str]:

@@ -49,3 +49,21 @@ def ensure_manifest() -> bool:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
     _STAMP.write_text(current)
     return True
+
+
+def published_contracts() -> dict[str, list[tuple[str, str]]]:
+    """The marts flagged `meta.published`, each with its contract: (column, data type) in
+    the declared order."""
+    import json
+
+    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return {
+        node["name"]: [
+            (name, (column.get("data_type") or "").upper())
+            for name, column in node["columns"].items()
+        ]
+        for node in sorted(manifest["nodes"].values(), key=lambda node: node["name"])
+        if node["resource_type"] == "model"
+        and node["config"].get("schema") == "marts"
+        and node["config"].get("meta", {}).get("published")
+    }

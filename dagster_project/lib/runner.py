@@ -138,6 +138,13 @@ def _run_pipeline(settings: Settings, quiet: bool, present: list[tuple[str, str]
     if not success and not reasons:
         reasons.append(f"the publication step did not run; see {log_path}")
     notes = _ledger_notes(settings, result.run_id) + [f"run log: {log_path}"]
+    if not success:
+        # The documentation step did not run; the failed validations are still worth a look.
+        from dagster_project.defs.docs import build_gx_docs
+
+        site = build_gx_docs(settings, result.run_id)
+        if site is not None:
+            notes.append(f"GX data docs: {site}")
     return RunOutcome(success, result.run_id, reasons, notes)
 
 

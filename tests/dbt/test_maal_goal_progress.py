@@ -250,3 +250,101 @@ def test_a_target_against_retning_from_a_data_baseline_stops_the_build(
     assert [r.node.name for r in failed] == ["assert_indicator_targets_lie_in_their_retning"]
     assert "indikator I9" in failed[0].message
     assert "indikator I1" not in failed[0].message
+
+
+def _mart_suites(con, marts):
+    """{(mart, check): failed expectations} of the GX suites on the published marts given."""
+    from dagster_project.defs.publish import PRIMARY_KEYS
+    from dagster_project.defs.quality import published_mart_results
+    from dagster_project.lib.dbt_manifest import published_contracts
+
+    contracts = published_contracts()
+    return {
+        (mart, check): [
+            (o.expectation, o.column) for result in results for o in result.outcomes if not o.passed
+        ]
+        for mart in marts
+        for check, results in published_mart_results(
+            con, mart, contracts[mart], PRIMARY_KEYS[mart]
+        ).items()
+    }
+
+
+# A change to the marts and the expectation of the published-mart suites it must break.
+MART_DEFECTS = [
+    (
+        "second root",
+        "UPDATE marts.dim_organisation SET overordnet = NULL, er_rod = true "
+        "WHERE omkostningssted = '0111'",
+        ("dim_organisation", "gx_suite", "expect_column_values_to_be_between", "roots"),
+    ),
+    (
+        "goal counts that do not add up",
+        "UPDATE marts.goal_status SET antal_naaet = antal_naaet + 1",
+        ("goal_status", "gx_suite", "expect_column_values_to_be_in_set", "counts_add_up_ok"),
+    ),
+    (
+        "a level figure that is not kpi_values'",
+        "CREATE OR REPLACE TABLE v AS SELECT * REPLACE (vaerdi + 1 AS vaerdi) "
+        "FROM marts.virklis_noegletal; DROP VIEW marts.virklis_noegletal; "
+        "CREATE TABLE marts.virklis_noegletal AS SELECT * FROM v",
+        (
+            "virklis_noegletal",
+            "gx_suite",
+            "expect_column_values_to_be_in_set",
+            "same_as_kpi_values_ok",
+        ),
+    ),
+    (
+        "a column outside the contract",
+        "ALTER TABLE marts.dim_kpi ADD COLUMN ekstra INTEGER",
+        ("dim_kpi", "gx_schema", "expect_column_values_to_not_be_null", "contract_column"),
+    ),
+    (
+        "a type other than the contract's",
+        "ALTER TABLE marts.committee_status ALTER antal_maal TYPE BIGINT",
+        (
+            "committee_status",
+            "gx_schema",
+            "expect_column_pair_values_to_be_equal",
+            "data_type,contract_type",
+        ),
+    ),
+    (
+        "a duplicated key",
+        "CREATE OR REPLACE TABLE v AS SELECT * FROM marts.polis_indikatorer "
+        "UNION ALL (SELECT * FROM marts.polis_indikatorer LIMIT 1); "
+        "DROP VIEW marts.polis_indikatorer; "
+        "CREATE TABLE marts.polis_indikatorer AS SELECT * FROM v",
+        ("polis_indikatorer", "gx_suite", "expect_column_values_to_be_unique", "indikator_id"),
+    ),
+]
+
+
+def test_published_mart_suites_pass_on_the_build_and_catch_each_defect(goal_build, tmp_path):
+    import shutil
+
+    _, warehouse = goal_build
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CHECKPOINT")  # the copy below must hold everything dbt wrote
+        present = {
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+            ).fetchall()
+        }
+    from dagster_project.lib.dbt_manifest import published_contracts
+
+    marts = sorted(present & set(published_contracts()))
+    assert {"goal_status", "polis_maal", "virklis_noegletal", "dim_organisation"} <= set(marts)
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        failures = _mart_suites(con, marts)
+        assert not any(failures.values()), failures
+        for why, sql, (mart, check, expectation, column) in MART_DEFECTS:
+            con.execute("BEGIN")
+            con.execute(sql)
+            failed = _mart_suites(con, [mart])[(mart, check)]
+            con.execute("ROLLBACK")
+            assert (expectation, column) in failed, (why, failed)
