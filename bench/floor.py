@@ -191,6 +191,16 @@ def _copy_sources(con, warehouse: Path, schemas: set[str], database: str) -> dic
     return copied
 
 
+def _copy_models(con, warehouse: Path, nodes: list[dict]) -> None:
+    con.execute(f"ATTACH {sql_string(str(warehouse))} AS bench_models (READ_ONLY)")
+    try:
+        for node in nodes:
+            source = f"bench_models.{quote(node['schema'])}.{quote(node['alias'])}"
+            con.execute(f"CREATE TABLE {_relation(node)} AS SELECT * FROM {source}")
+    finally:
+        con.execute("DETACH bench_models")
+
+
 def _load_seed(con, node: dict, project_dir: Path) -> None:
     path = Path(node.get("root_path") or project_dir) / node["original_file_path"]
     types = node["config"].get("column_types") or {}
@@ -256,6 +266,18 @@ def transform_floor(target: Path, warehouse: Path, work_dir: Path, project_dir: 
     copied = _copy_sources(con, warehouse, source_schemas, database)
     for schema in sorted({node["schema"] for node in nodes.values()}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(schema)}")
+    # A run that built only what its new files reach leaves the other models as they were:
+    # the floor starts from them too (copied untimed, like the sources) and does the same work.
+    carried = [
+        uid
+        for uid in order
+        if nodes[uid]["resource_type"] != "seed"
+        and _artifact(target, "run", nodes[uid]) is None
+        and _artifact(target, "compiled", nodes[uid]) is None
+    ]
+    if carried:
+        _copy_models(con, warehouse, [nodes[uid] for uid in carried])
+        order = [uid for uid in order if uid not in set(carried)]
 
     per_node: dict[str, float] = {}
     used: dict[str, str] = {}
@@ -287,6 +309,7 @@ def transform_floor(target: Path, warehouse: Path, work_dir: Path, project_dir: 
         "from_compiled_sql": sum(1 for how in used.values() if how == "compiled"),
         "seeds": sum(1 for how in used.values() if how == "seed"),
         "missing": sorted(uid for uid, how in used.items() if how == "missing"),
+        "carried_from_warehouse": len(carried),
         "failed": failed,
         "source_rows": copied,
         "slowest": slowest,

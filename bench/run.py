@@ -153,7 +153,21 @@ def child_env(data_dir: Path, landing: Path) -> dict[str, str]:
 
 
 def dagster_runs(data_dir: Path) -> dict[str, float]:
-    """run id -> modification time of its event log, from the data folder's DAGSTER_HOME."""
+    """run id -> time of its last event, from the data folder's DAGSTER_HOME: one event-log
+    database for all runs (what `maalbar run` configures), or one per run (Dagster's
+    default)."""
+    consolidated = data_dir / "dagster" / "history" / "event_log.db"
+    if consolidated.exists():
+        try:
+            with sqlite3.connect(f"file:{consolidated}?mode=ro", uri=True) as con:
+                return dict(
+                    con.execute(
+                        "SELECT run_id, max(unixepoch(timestamp)) FROM event_logs "
+                        "WHERE run_id IS NOT NULL AND run_id <> '' GROUP BY run_id"
+                    ).fetchall()
+                )
+        except sqlite3.Error:
+            return {}
     folder = data_dir / "dagster" / "history" / "runs"
     if not folder.is_dir():
         return {}
@@ -161,7 +175,7 @@ def dagster_runs(data_dir: Path) -> dict[str, float]:
 
 
 def step_category(step_key: str) -> str:
-    if step_key.endswith("_gx_suite"):
+    if step_key.endswith(("_gx_suite", "_mart_suites", "_reconciles_with_postings")):
         return "GX checks"
     if "dbt" in step_key:
         return "dbt build"
@@ -174,7 +188,9 @@ def step_category(step_key: str) -> str:
 
 def step_times(data_dir: Path, run_id: str, measured: measure.Measurement) -> dict | None:
     """Seconds by kind of step, from the run's Dagster event log, plus what lies around it."""
-    path = data_dir / "dagster" / "history" / "runs" / f"{run_id}.db"
+    path = data_dir / "dagster" / "history" / "event_log.db"
+    if not path.exists():
+        path = data_dir / "dagster" / "history" / "runs" / f"{run_id}.db"
     if not path.exists():
         return None
     try:
@@ -183,7 +199,8 @@ def step_times(data_dir: Path, run_id: str, measured: measure.Measurement) -> di
                 "SELECT dagster_event_type, step_key, event FROM event_logs WHERE "
                 "dagster_event_type IN ('STEP_START', 'STEP_SUCCESS', 'STEP_FAILURE', "
                 "'PIPELINE_START', 'PIPELINE_SUCCESS', 'PIPELINE_FAILURE', 'RUN_START', "
-                "'RUN_SUCCESS', 'RUN_FAILURE') ORDER BY id"
+                "'RUN_SUCCESS', 'RUN_FAILURE') AND run_id = ? ORDER BY id",
+                [run_id],
             ).fetchall()
     except sqlite3.Error:
         return None
@@ -366,7 +383,8 @@ def floor_run(label: str, paths: dict[str, Path], spec: dict, args, use_gnu_time
             f"transform {transform['seconds']:.2f} s ({transform['from_run_sql']} models from "
             f"{own} dbt run SQL, {transform['from_compiled_sql']} from compiled SQL, "
             f"{transform['seeds']} seeds, {len(transform['missing'])} missing, "
-            f"{len(transform['failed'])} failed)"
+            f"{len(transform['failed'])} failed, {transform.get('carried_from_warehouse', 0)} "
+            "not rebuilt by the run and copied untimed)"
         )
     elif spec.get("transform_skipped"):
         words.append(f"transform skipped: {spec['transform_skipped']}")

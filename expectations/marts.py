@@ -81,6 +81,36 @@ RECONCILIATION_QUERY = """
 """
 
 
+COVERAGE_QUERY = """
+    -- Every node of the current tree has a drift spending row for every month in which
+    -- drift postings were booked in its subtree.
+    WITH RECURSIVE up(node, ancestor) AS (
+        SELECT omkostningssted, omkostningssted FROM marts.dim_organisation
+        UNION ALL
+        SELECT up.node, o.overordnet
+        FROM up JOIN marts.dim_organisation o ON o.omkostningssted = up.ancestor
+        WHERE o.overordnet IS NOT NULL
+    ),
+    posted AS (
+        SELECT DISTINCT omkostningssted, regnskabsmaaned AS periode
+        FROM raw.posteringer WHERE dranst IN ('1', '2')
+    ),
+    expected AS (
+        SELECT DISTINCT up.ancestor AS omkostningssted, posted.periode
+        FROM posted JOIN up ON up.node = posted.omkostningssted
+    )
+    SELECT e.omkostningssted, e.periode, k.kpi_id IS NOT NULL AS has_row_ok
+    FROM expected e
+    LEFT JOIN marts.kpi_values k
+        ON k.kpi_id = 'forbrug_drift' AND k.periodetype = 'maaned'
+        AND k.omkostningssted = e.omkostningssted AND k.periode = e.periode
+"""
+
+
+def coverage(frame: pd.DataFrame) -> list:
+    return _all_true(frame)
+
+
 GOAL_STATUSES = ["naaet", "paa_sporet", "i_risiko", "ikke_paa_sporet", "ingen_data"]
 
 

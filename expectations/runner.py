@@ -80,9 +80,11 @@ def run_suite(
     suite_name: str,
     build: Callable[[pd.DataFrame], Sequence],
     batch: str | None = None,
+    index_columns: Sequence[str] = (),
 ) -> SuiteResult:
     """Validate frame with the expectations build(frame) returns, as suite suite_name.
-    batch names what was validated (a file, a mart) in the result and in Data Docs."""
+    batch names what was validated (files, a mart) in the result and in Data Docs;
+    index_columns (say file and line) are reported beside each unexpected value."""
     import great_expectations as gx
 
     batch = batch or suite_name
@@ -95,7 +97,12 @@ def run_suite(
     suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
     for expectation in build(frame):
         suite.add_expectation(expectation)
-    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(suite)
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": 20}
+    if index_columns:
+        result_format["unexpected_index_column_names"] = list(index_columns)
+    result = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+        suite, result_format=result_format
+    )
     outcomes = []
     for item in result.results:
         config = item.expectation_config
@@ -105,6 +112,9 @@ def run_suite(
             for key in ("observed_value", "unexpected_count", "partial_unexpected_list")
             if key in details and details[key] not in (None, [], 0)
         }
+        if details.get("partial_unexpected_index_list"):
+            # Where each unexpected value stands, which says more than the values alone.
+            observed["partial_unexpected_list"] = details["partial_unexpected_index_list"]
         if item.exception_info and item.exception_info.get("raised_exception"):
             observed["exception"] = item.exception_info.get("exception_message")
         outcomes.append(

@@ -139,3 +139,36 @@ def test_data_docs_site_shows_each_validation_and_its_suite(tmp_path):
     assert "Failed" in page.read_text(encoding="utf-8")
     assert (site / "expectations" / "raw" / "posteringer.html").exists()
     assert not (site / "stale.html").exists()  # the site is replaced whole
+
+
+def test_kpi_values_coverage_wants_a_row_for_every_node_above_a_posting():
+    from expectations.runner import run_suite
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts; CREATE SCHEMA raw")
+    con.execute(
+        "CREATE TABLE marts.dim_organisation AS SELECT * FROM (VALUES "
+        "('0100', NULL), ('0110', '0100'), ('0111', '0110'), ('0120', '0100')) "
+        "t(omkostningssted, overordnet)"
+    )
+    con.execute(
+        "CREATE TABLE raw.posteringer AS SELECT * FROM (VALUES "
+        "('0111', '1', '2025-01'), ('0120', '3', '2025-01')) t(omkostningssted, dranst, "
+        "regnskabsmaaned)"
+    )
+    con.execute(
+        "CREATE TABLE marts.kpi_values AS SELECT 'forbrug_drift' AS kpi_id, node AS "
+        "omkostningssted, '2025-01' AS periode, 'maaned' AS periodetype "
+        "FROM (VALUES ('0100'), ('0110'), ('0111')) t(node)"
+    )
+
+    def failed():
+        frame = con.execute(marts.COVERAGE_QUERY).df()
+        result = run_suite(frame, "coverage", marts.coverage, index_columns=("omkostningssted",))
+        return [o.observed for o in result.outcomes if not o.passed]
+
+    # 0120 booked only anlæg (dranst 3): no drift row is wanted there.
+    assert failed() == []
+    con.execute("DELETE FROM marts.kpi_values WHERE omkostningssted = '0110'")
+    [observed] = failed()
+    assert '"omkostningssted": "0110"' in observed

@@ -159,6 +159,55 @@ def test_same_landing_twice_publishes_the_same(tmp_path, demo_landing, reference
     assert marts_content(tmp_path / "published" / "maalbar.duckdb") == reference
 
 
+def _dbt_commands(data_dir: Path) -> list[str]:
+    return [
+        line
+        for log in sorted((data_dir / "logs").glob("run-*.log"))
+        for line in log.read_text(encoding="utf-8").splitlines()
+        if "Running dbt command" in line
+    ]
+
+
+LATER_MONTH = ("oekonomi/posteringer_202610.csv", "reference/aktivitet_202610.csv")
+
+
+def test_a_new_month_rebuilds_what_it_reaches_and_publishes_as_a_cold_run(
+    tmp_path, demo_landing, reference
+):
+    """After a complete build, dbt builds only the models a changed raw table reaches; the
+    publication is exactly that of a cold run over the same files."""
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)
+    for relative in LATER_MONTH:
+        (landing / relative).unlink()
+    data = tmp_path / "data"
+    assert _run(data, landing).returncode == 0
+    for relative in LATER_MONTH:
+        shutil.copyfile(demo_landing / relative, landing / relative)
+    result = _run(data, landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    first, second = _dbt_commands(data)
+    assert "fqn:*" in first  # the first build is whole
+    assert "fqn:*" not in second and "kpi_values" in second
+    # Sick leave and the survey are not reached by postings and activity.
+    assert "int_workdays_by_employment" not in second and "trivsel" not in second
+    assert marts_content(data / "published" / "maalbar.duckdb") == reference
+
+
+def test_a_full_rebuild_can_be_asked_for(tmp_path, demo_landing):
+    """MAALBAR_FULL_REBUILD=1 builds everything even when little changed."""
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)
+    (landing / LATER_MONTH[1]).unlink()
+    data = tmp_path / "data"
+    assert _run(data, landing).returncode == 0
+    shutil.copyfile(demo_landing / LATER_MONTH[1], landing / LATER_MONTH[1])
+    env = {**_env(data, landing), "MAALBAR_FULL_REBUILD": "1"}
+    result = subprocess.run([MAALBAR, "run"], env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert all("fqn:*" in command for command in _dbt_commands(data))
+
+
 @pytest.mark.parametrize("phase", ["ingest", "dbt", "publish"])
 def test_killed_run_then_rerun_publishes_as_if_uninterrupted(
     tmp_path, demo_landing, reference, phase

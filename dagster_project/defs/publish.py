@@ -280,6 +280,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     export_parquet(candidate, export)
     swap_in(candidate, settings.published_path)
     swap_parquet(settings, export)
+    from dagster_project.defs.transform import record_build
+
+    record_build(context, settings)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.published_path)),

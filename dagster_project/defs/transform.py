@@ -4,6 +4,8 @@ import os
 import shutil
 import sys
 from collections.abc import Mapping
+from functools import cached_property
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 
@@ -15,10 +17,11 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from packaging.version import Version
 
 from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
-from dagster_project.lib.dbt_manifest import ensure_manifest
+from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is refreshed here, as every other run path does it (the
@@ -52,9 +55,10 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # warehouse) before the failure is raised with the names of the failing nodes.
     # dbt's unit tests prove the SQL against fixed inputs: they run in the test suite
     # (`make test`), not on every production run, where they would double dbt's time.
-    invocation = dbt.cli(
-        ["build", "--exclude", "test_type:unit"], context=context, raise_on_error=False
-    )
+    # dbt's debug log file (some 10 MB a run) is not written; the run log has its console.
+    args = ["build", "--exclude", "test_type:unit", "--log-level-file", "warn"]
+    _remove_earlier_targets()
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:
         yield from invocation.stream()
     finally:
@@ -66,6 +70,95 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
+        )
+
+
+def _remove_earlier_targets() -> None:
+    """Each dbt build writes its artifacts into a target folder of its own (some 20 MB);
+    only the latest is kept, for whoever wants to read the SQL and results of the last run."""
+    for earlier in (DBT_PROJECT_DIR / "target").glob("maalbar_dbt_assets-*"):
+        shutil.rmtree(earlier, ignore_errors=True)
+
+
+CHANGED_TAG = "maalbar/changed_tables"
+STATE_DDL = """
+CREATE SCHEMA IF NOT EXISTS meta;
+CREATE TABLE IF NOT EXISTS meta.dbt_state (
+    state_key VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    completed_at TIMESTAMP NOT NULL
+)
+"""
+
+
+def build_state(settings) -> tuple[str, str, object] | None:
+    """(state key, run, time) of the last publication whose run built everything, or all
+    that had changed since the one before: every mart then was built from the raw rows of
+    that time and passed its tests and suites."""
+    with warehouse.connect(settings, read_only=True) as con:
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = 'meta' AND table_name = 'dbt_state'"
+        ).fetchall()[0][0]
+        if not exists:
+            return None
+        rows = con.execute("SELECT state_key, run_id, completed_at FROM meta.dbt_state").fetchall()
+    return rows[0] if rows else None
+
+
+def state_key() -> str:
+    """What the marts are, besides the raw rows: the dbt project, the calendar, and the
+    package (its checks passed them)."""
+    import holidays
+
+    from dagster_project.lib.fingerprint import package_version
+
+    return f"{sources_hash()}|holidays {holidays.__version__}|maalbar {package_version()}"
+
+
+def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:
+    """The raw tables whose rows may differ from those the last such publication was built
+    from: new files in the landing folder, and files loaded since (also by runs that failed
+    later). None: build everything (no such publication, another dbt project or calendar,
+    or MAALBAR_FULL_REBUILD set)."""
+    if os.environ.get("MAALBAR_FULL_REBUILD"):
+        return None
+    state = build_state(settings)
+    if state is None or state[0] != state_key():
+        return None
+    with warehouse.connect(settings, read_only=True) as con:
+        known = {
+            (name, sha)
+            for name, sha in con.execute(
+                "SELECT file_name, file_sha256 FROM meta.file_ledger"
+            ).fetchall()
+        }
+        since = {
+            table
+            for (table,) in con.execute(
+                "SELECT DISTINCT raw_table FROM meta.file_ledger "
+                "WHERE status = 'loaded' AND seen_at >= ?",
+                [state[2]],
+            ).fetchall()
+        }
+    new = {table for name, sha, tables in landing if (name, sha) not in known for table in tables}
+    return new | since
+
+
+def record_build(context: dg.AssetExecutionContext, settings) -> None:
+    """Called once a run has published. A run of the whole job, or of the runner's subset
+    (tagged), leaves every mart consistent with raw; a hand-picked subset need not, and
+    then the last state stands."""
+    selection = context.run.asset_selection
+    whole = not selection or set(maalbar_dbt_assets.keys) <= set(selection)
+    if not whole and CHANGED_TAG not in context.run.tags:
+        return
+    run_id = context.run_id
+    with warehouse.connect(settings) as con:
+        con.execute(STATE_DDL)
+        con.execute("DELETE FROM meta.dbt_state")
+        con.execute(
+            "INSERT INTO meta.dbt_state VALUES (?, ?, now()::TIMESTAMP)", [state_key(), run_id]
         )
 
 
@@ -106,8 +199,20 @@ def failed_nodes(invocation) -> list[str]:
     return failed or ["see the run log"]
 
 
+class MaalbarDbtCliResource(DbtCliResource):
+    """dagster-dbt asks the dbt executable for its version (`dbt --version`, a second dbt
+    process of some 3 s) on every run; the dbt beside this interpreter is the installed
+    dbt-core package, whose version the package metadata gives at once."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+            return Version(package_version("dbt-core"))
+        return super()._cli_version
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return MaalbarDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=dbt_executable(),
@@ -125,3 +230,31 @@ def dbt_executable() -> str:
         if candidate.exists():
             return str(candidate)
     return shutil.which("dbt") or "dbt"
+
+
+# Above this many dbt nodes dagster-dbt hands dbt a generated selector in a copy of the
+# project, which costs more than building everything.
+SUBSET_LIMIT = 190
+
+
+def incremental_selection(job: dg.JobDefinition, changed: set[str]):
+    """The job's assets and checks without the dbt models that no changed raw table reaches,
+    and without their tests and GX suites: they passed them when they were built, from the
+    same inputs. Every other step runs: ingest sees the landing folder, and the publication
+    is built from all marts."""
+    graph = job.asset_layer.asset_graph
+    dbt_keys = set(maalbar_dbt_assets.keys)
+    reached: set[dg.AssetKey] = set()
+    frontier = [dg.AssetKey(["raw", table]) for table in changed]
+    while frontier:
+        key = frontier.pop()
+        for child in graph.get(key).child_keys:
+            if child not in reached:
+                reached.add(child)
+                frontier.append(child)
+    assets = {key for key in graph.get_all_asset_keys() if key not in dbt_keys or key in reached}
+    checks = {check for check in graph.asset_check_keys if check.asset_key in assets}
+    if len(assets & dbt_keys) + len(checks & maalbar_dbt_assets.check_keys) > SUBSET_LIMIT:
+        return None
+    # Checks of the selected assets only: the marts left alone passed theirs when built.
+    return assets, checks

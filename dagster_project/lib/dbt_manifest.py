@@ -29,8 +29,14 @@ def sources_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 
 def ensure_manifest() -> bool:
-    """Parse the dbt project if its manifest is missing or stale. True when it parsed."""
-    current = sources_hash()
+    """Parse the dbt project if its manifest is missing or stale. True when it parsed.
+
+    The warehouse path counts too: dbt keeps the connection settings with its partial-parse
+    state and parses the whole project again in every build whose profile differs from the
+    one parsed with, about 8 s a run."""
+    import os
+
+    current = f"{sources_hash()}|{os.environ.get('MAALBAR_WAREHOUSE_PATH', '')}"
     if MANIFEST.exists() and _STAMP.exists() and _STAMP.read_text() == current:
         return False
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import

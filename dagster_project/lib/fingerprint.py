@@ -15,7 +15,7 @@ import duckdb
 from dagster_project.lib.dbt_manifest import sources_hash
 
 
-def _package_version() -> str:
+def package_version() -> str:
     try:
         return version("maalbar")
     except PackageNotFoundError:
@@ -25,7 +25,7 @@ def _package_version() -> str:
 def input_fingerprint(con: duckdb.DuckDBPyConnection, ledger: str = "meta.file_ledger") -> str:
     digest = hashlib.sha256()
     digest.update(sources_hash().encode())
-    digest.update(_package_version().encode())
+    digest.update(package_version().encode())
     for name, sha in con.execute(
         f"SELECT file_name, file_sha256 FROM {ledger} WHERE status = 'loaded' ORDER BY 1, 2"
     ).fetchall():

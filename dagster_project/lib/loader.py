@@ -62,10 +62,16 @@ def landing_files(settings: Settings, spec: FileSpec) -> list[tuple[Path, dict[s
 
 def landing_state(settings: Settings) -> list[tuple[str, str]]:
     """(name, SHA-256) of every landing file that matches a pattern of sources.md."""
+    return [(name, sha) for name, sha, _ in landing_tables(settings)]
+
+
+def landing_tables(settings: Settings) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(name, SHA-256, raw tables it loads into) of every landing file that matches a
+    pattern of sources.md."""
     from dagster_project.defs.ingest.assets import ALL_SPECS
 
     return [
-        (path.name, sha256_of(path))
+        (path.name, sha256_of(path), tuple(part.table for part in spec.sheets or (spec,)))
         for spec in ALL_SPECS
         for path, _ in landing_files(settings, spec)
     ]

@@ -46,15 +46,17 @@ def exclusive_run(settings: Settings):
 
 
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
-    from dagster_project.lib.loader import landing_state
+    from dagster_project.lib.loader import landing_tables
 
     with exclusive_run(settings):
-        # Hashed once: the no-change test and the quarantine report read the same state.
-        present = landing_state(settings)
+        # Hashed once: the no-change test, the dbt selection and the quarantine report read
+        # the same state.
+        landing = landing_tables(settings)
+        present = [(name, sha) for name, sha, _ in landing]
         current = _nothing_new(settings, present)
         if current is not None:
             return current
-        return _run_pipeline(settings, quiet, present)
+        return _run_pipeline(settings, quiet, present, landing)
 
 
 def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutcome | None:
@@ -85,13 +87,23 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
     )
 
 
-def _run_pipeline(settings: Settings, quiet: bool, present: list[tuple[str, str]]) -> RunOutcome:
+def _run_pipeline(
+    settings: Settings, quiet: bool, present: list[tuple[str, str]], landing: list
+) -> RunOutcome:
     import dagster as dg
 
     from dagster_project.definitions import defs
+    from dagster_project.defs.transform import CHANGED_TAG, changed_tables, incremental_selection
 
     instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def("maalbar")
+    tags = {}
+    changed = changed_tables(settings, landing) if settings.warehouse_path.exists() else None
+    selection = incremental_selection(job, changed) if changed is not None else None
+    if selection is not None:
+        # dbt builds only what the changed raw tables reach; the rest is as last published.
+        job = job.get_subset(asset_selection=selection[0], asset_check_selection=selection[1])
+        tags[CHANGED_TAG] = ",".join(sorted(changed)) or "none"
     log_path = settings.data_dir / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     # dbt's and the libraries' console output goes to the run log; the terminal gets a summary.
@@ -107,7 +119,7 @@ def _run_pipeline(settings: Settings, quiet: bool, present: list[tuple[str, str]
         if loggers:
             job = job.with_logger_defs(loggers)
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config or None
+            instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
         )
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
