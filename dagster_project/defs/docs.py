@@ -43,11 +43,7 @@ def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
     from expectations.runner import StoredValidation, build_data_docs
 
     with warehouse.connect(settings, read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'meta' AND table_name = 'gx_validations'"
-        ).fetchall()[0][0]
-        if not exists:
+        if not warehouse.has_table(con, "meta", "gx_validations"):
             return None
         rows = con.execute(
             "SELECT run_id, validated_at, suite, batch, result_document, suite_document "

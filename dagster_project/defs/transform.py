@@ -19,7 +19,7 @@ from dagster_dbt import (
 )
 from packaging.version import Version
 
-from dagster_project.lib import config, warehouse
+from dagster_project.lib import config, ledger, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
 from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
 
@@ -96,11 +96,7 @@ def build_state(settings) -> tuple[str, str, object] | None:
     that had changed since the one before: every mart then was built from the raw rows of
     that time and passed its tests and suites."""
     with warehouse.connect(settings, read_only=True) as con:
-        exists = con.execute(
-            "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = 'meta' AND table_name = 'dbt_state'"
-        ).fetchall()[0][0]
-        if not exists:
+        if not warehouse.has_table(con, "meta", "dbt_state"):
             return None
         rows = con.execute("SELECT state_key, run_id, completed_at FROM meta.dbt_state").fetchall()
     return rows[0] if rows else None
@@ -127,12 +123,7 @@ def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) ->
     if state is None or state[0] != state_key():
         return None
     with warehouse.connect(settings, read_only=True) as con:
-        known = {
-            (name, sha)
-            for name, sha in con.execute(
-                "SELECT file_name, file_sha256 FROM meta.file_ledger"
-            ).fetchall()
-        }
+        known = ledger.known_files(con)
         since = {
             table
             for (table,) in con.execute(

@@ -45,6 +45,16 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(LEDGER_DDL)
 
 
+def known_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(name, SHA-256) of every file the ledger has seen, whatever became of it."""
+    return {
+        (name, sha)
+        for name, sha in con.execute(
+            "SELECT file_name, file_sha256 FROM meta.file_ledger"
+        ).fetchall()
+    }
+
+
 def seen(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> str | None:
     rows = con.execute(
         "SELECT status FROM meta.file_ledger WHERE file_name = ? AND file_sha256 = ?",

@@ -68,12 +68,7 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
     if published is None or not settings.warehouse_path.exists():
         return None
     with warehouse.connect(settings, read_only=True) as con:
-        known = {
-            (name, sha)
-            for name, sha in con.execute(
-                "SELECT file_name, file_sha256 FROM meta.file_ledger"
-            ).fetchall()
-        }
+        known = ledger.known_files(con)
         if any(file not in known for file in present):
             return None
         if ledger.quarantined_in_landing(con, present):
