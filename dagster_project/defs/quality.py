@@ -106,6 +106,10 @@ def _run_suite(
     from expectations.runner import run_suite
 
     results = [run_suite(frame, f"{asset}.{check_name}", build, batch=asset)] if len(frame) else []
+    return _stored(context, asset, check_name, results)
+
+
+def _stored(context, asset: str, check_name: str, results: list) -> dg.AssetCheckResult:
     with warehouse.connect(config.settings()) as con:
         store_results(con, context.op_execution_context.run_id, asset, check_name, results)
     return _result(results)
@@ -231,27 +235,7 @@ def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.Asse
             index_columns=("omkostningssted", "periode"),
         ),
     ]
-    with warehouse.connect(config.settings()) as con:
-        store_results(
-            con,
-            context.op_execution_context.run_id,
-            "marts.kpi_values",
-            "reconciles_with_postings",
-            results,
-        )
-    return _result(results)
-
-
-@dg.asset_check(
-    asset=dg.AssetKey(["marts", "goal_progress"]),
-    name="gx_suite",
-    blocking=True,
-    description="Keys, statuses, expected progress within 0..100, no status without a value.",
-)
-def goal_progress_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        frame = con.execute(marts.goal_progress_query()).df()
-    return _run_suite(context, "marts.goal_progress", "gx_suite", frame, marts.goal_progress)
+    return _stored(context, "marts.kpi_values", "reconciles_with_postings", results)
 
 
 def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
@@ -304,16 +288,12 @@ def _published_specs() -> list[dg.AssetCheckSpec]:
 def published_mart_suites(context: dg.AssetCheckExecutionContext):
     """The published marts of the run validated in one step: one read connection."""
     run_id = context.op_execution_context.run_id
-    contracts = published_contracts()
     selected = context.selected_asset_check_keys
     checked = {}
     with warehouse.connect(config.settings(), read_only=True) as con:
-        for mart in published_marts():
-            key = dg.AssetKey(["marts", mart])
-            if dg.AssetCheckKey(key, "gx_schema") in selected:
-                checked[mart] = published_mart_results(
-                    con, mart, contracts[mart], PRIMARY_KEYS[mart]
-                )
+        for mart, contract in published_contracts().items():
+            if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected:
+                checked[mart] = published_mart_results(con, mart, contract, PRIMARY_KEYS[mart])
     with warehouse.connect(config.settings()) as con:
         for mart, results in checked.items():
             for check_name, suite_results in results.items():
@@ -353,6 +333,5 @@ quality_checks = [
     ),
     kpi_values_suite,
     kpi_values_reconciliation,
-    goal_progress_suite,
     published_mart_suites,
 ]

@@ -91,14 +91,13 @@ CREATE TABLE IF NOT EXISTS meta.dbt_state (
 """
 
 
-def build_state(settings) -> tuple[str, str, object] | None:
+def build_state(con) -> tuple[str, str, object] | None:
     """(state key, run, time) of the last publication whose run built everything, or all
     that had changed since the one before: every mart then was built from the raw rows of
     that time and passed its tests and suites."""
-    with warehouse.connect(settings, read_only=True) as con:
-        if not warehouse.has_table(con, "meta", "dbt_state"):
-            return None
-        rows = con.execute("SELECT state_key, run_id, completed_at FROM meta.dbt_state").fetchall()
+    if not warehouse.has_table(con, "meta", "dbt_state"):
+        return None
+    rows = con.execute("SELECT state_key, run_id, completed_at FROM meta.dbt_state").fetchall()
     return rows[0] if rows else None
 
 
@@ -119,10 +118,10 @@ def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) ->
     or MAALBAR_FULL_REBUILD set)."""
     if os.environ.get("MAALBAR_FULL_REBUILD"):
         return None
-    state = build_state(settings)
-    if state is None or state[0] != state_key():
-        return None
     with warehouse.connect(settings, read_only=True) as con:
+        state = build_state(con)
+        if state is None or state[0] != state_key():
+            return None
         known = ledger.known_files(con)
         since = {
             table
@@ -235,14 +234,8 @@ def incremental_selection(job: dg.JobDefinition, changed: set[str]):
     is built from all marts."""
     graph = job.asset_layer.asset_graph
     dbt_keys = set(maalbar_dbt_assets.keys)
-    reached: set[dg.AssetKey] = set()
-    frontier = [dg.AssetKey(["raw", table]) for table in changed]
-    while frontier:
-        key = frontier.pop()
-        for child in graph.get(key).child_keys:
-            if child not in reached:
-                reached.add(child)
-                frontier.append(child)
+    raw = [dg.AssetKey(["raw", table]) for table in changed]
+    reached = dg.AssetSelection.assets(*raw).downstream(include_self=False).resolve(graph)
     assets = {key for key in graph.get_all_asset_keys() if key not in dbt_keys or key in reached}
     checks = {check for check in graph.asset_check_keys if check.asset_key in assets}
     if len(assets & dbt_keys) + len(checks & maalbar_dbt_assets.check_keys) > SUBSET_LIMIT:

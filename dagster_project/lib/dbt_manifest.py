@@ -7,6 +7,7 @@ a file under dbt/ changed since the last parse (a content hash, not timestamps).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -59,7 +60,13 @@ def ensure_manifest() -> bool:
 
 def published_contracts() -> dict[str, list[tuple[str, str]]]:
     """The marts flagged `meta.published`, each with its contract: (column, data type) in
-    the declared order."""
+    the declared order. Read once per manifest (definitions, checks and the publication all
+    ask; the manifest is some 3 MB of JSON)."""
+    return _published_contracts(MANIFEST.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _published_contracts(manifest_version: int) -> dict[str, list[tuple[str, str]]]:
     import json
 
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
