@@ -166,11 +166,12 @@ def raw_suite_check(
             # per batch, not per file, and memory stays bounded by the batch size.
             for batch in _file_batches(files, BATCH_ROWS):
                 shas = [sha for sha, _, _ in batch]
-                frame = con.execute(
+                frame = warehouse.frame(
+                    con,
                     f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 IN "
                     f"({', '.join('?' for _ in shas)})",
                     shas,
-                ).df()
+                )
                 results.append(
                     run_suite(
                         frame,
@@ -198,7 +199,7 @@ KPI_VALUES = dg.AssetKey(["marts", "kpi_values"])
 )
 def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     with warehouse.connect(config.settings(), read_only=True) as con:
-        frame = con.execute(marts.kpi_frame_query()).df()
+        frame = warehouse.frame(con, marts.kpi_frame_query())
         known = [row[0] for row in con.execute("SELECT kpi_id FROM marts.dim_kpi").fetchall()]
         nodes = [
             r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()
@@ -223,8 +224,8 @@ def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.Asse
     from expectations.runner import run_suite
 
     with warehouse.connect(config.settings(), read_only=True) as con:
-        sums = con.execute(marts.RECONCILIATION_QUERY).df()
-        coverage = con.execute(marts.COVERAGE_QUERY).df()
+        sums = warehouse.frame(con, marts.RECONCILIATION_QUERY)
+        coverage = warehouse.frame(con, marts.COVERAGE_QUERY)
     results = [
         run_suite(sums, "marts.kpi_values.reconciliation", marts.reconciliation, "kpi_values"),
         run_suite(
@@ -246,12 +247,14 @@ def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
     query, params = marts.schema_query(mart, contract)
     results = {
         "gx_schema": [
-            run_suite(con.execute(query, params).df(), f"marts.{mart}.schema", marts.schema, mart)
+            run_suite(
+                warehouse.frame(con, query, params), f"marts.{mart}.schema", marts.schema, mart
+            )
         ]
     }
     suite = marts.MART_SUITES.get(mart)
     if suite is not None:
-        frame = con.execute(suite.query).df()
+        frame = warehouse.frame(con, suite.query)
         results["gx_suite"] = [
             run_suite(frame, f"marts.{mart}", lambda f: [*suite.build(f), *marts.keys(key)], mart)
         ]

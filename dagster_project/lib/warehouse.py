@@ -29,3 +29,36 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
             [schema, table],
         ).fetchall()[0][0]
     )
+
+
+def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
+    """The rows of query as a pandas frame, through Arrow: strings stay in Arrow buffers
+    (pandas' Arrow-backed `str` dtype) instead of becoming Python objects first, which made
+    DuckDB's own `.df()` spend some 3 s per million postings. The frame equals the one
+    `.df()` gives, dtypes included: DuckDB casts DECIMAL and HUGEINT to DOUBLE and DATE to
+    TIMESTAMP, integer and boolean columns holding NULL get pandas' nullable dtypes, and a
+    text column without a value is an object column of None."""
+    import pandas as pd
+    import pyarrow as pa
+
+    relation = con.sql(query, params=params or None)
+    casts = {"DECIMAL": "DOUBLE", "HUGEINT": "DOUBLE", "UHUGEINT": "DOUBLE", "DATE": "TIMESTAMP"}
+    columns = []
+    for name, kind in zip(relation.columns, relation.types, strict=True):
+        quoted = '"' + name.replace('"', '""') + '"'
+        cast = casts.get(str(kind).split("(")[0])
+        columns.append(f"CAST({quoted} AS {cast}) AS {quoted}" if cast else quoted)
+    table = relation.project(", ".join(columns)).to_arrow_table()
+    result = table.to_pandas()
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        kind = column.type
+        if pa.types.is_string(kind) and column.null_count == len(column):
+            result[name] = pd.Series([None] * len(column), dtype=object, index=result.index)
+        elif column.null_count and pa.types.is_boolean(kind):
+            result[name] = column.to_pandas(types_mapper={kind: pd.BooleanDtype()}.get)
+        elif column.null_count and pa.types.is_integer(kind):
+            masked = str(kind).replace("uint", "UInt").replace("int", "Int")  # int32 -> Int32
+            result[name] = column.to_pandas(
+                types_mapper={kind: pd.api.types.pandas_dtype(masked)}.get
+            )
+    return result
