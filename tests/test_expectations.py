@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from expectations import marts, raw_sources
-from expectations.runner import validate
+from expectations.runner import run_suite, validate
 
 
 def _frame(sql: str) -> pd.DataFrame:
@@ -172,3 +172,20 @@ def test_kpi_values_coverage_wants_a_row_for_every_node_above_a_posting():
     con.execute("DELETE FROM marts.kpi_values WHERE omkostningssted = '0110'")
     [observed] = failed()
     assert '"omkostningssted": "0110"' in observed
+
+
+def test_frames_are_validated_without_gx_hashing_every_cell():
+    """What was validated is named by the batch (its files, whose SHA-256 the ledger holds);
+    GX's own fingerprint of the frame would hash every cell again."""
+    import great_expectations.expectations as gxe
+
+    frame = pd.DataFrame({"omkostningssted": ["0111", "0112"], "navn": ["a", "b"]})
+    result = run_suite(
+        frame,
+        "raw.example",
+        lambda f: [gxe.ExpectColumnValuesToNotBeNull(column="navn")],
+        batch="example.csv",
+    )
+    assert result.passed
+    markers = result.result_document["meta"]["batch_markers"]
+    assert "pandas_data_fingerprint" not in markers
