@@ -300,3 +300,50 @@ def test_no_personal_data_in_marts(golden_build):
         " and column_name in ('cpr', 'person_id', 'person_nr')",
     )
     assert personal == []
+
+
+KPI_MODELS = [
+    "kpi_forbrug_drift",
+    "kpi_korrigeret_budget_drift",
+    "kpi_forbrugsprocent",
+    "kpi_driftsudgift_pr_indbygger",
+    "kpi_enhedsomkostning",
+    "kpi_values_oekonomi",
+    "kpi_sygefravaer",
+    "kpi_aarsvaerk",
+    "kpi_medarbejdere",
+    "kpi_personaleomsaetning",
+    "kpi_values_personale",
+    "kpi_trivsel",
+    "kpi_svarprocent",
+    "kpi_forslag",
+    "kpi_values_feedback",
+]
+
+
+@pytest.mark.parametrize("model", KPI_MODELS)
+def test_kpi_model_refuses_a_duplicate_key_and_an_empty_key_column(golden_build, model):
+    """The key (kpi_id, omkostningssted, periode) and its NOT NULLs are constraints of the
+    enforced contract, checked by DuckDB as the table is written instead of by data tests.
+    Every KPI model has the shape of marts.kpi_values; the rows written here are rolled back."""
+    result, warehouse = golden_build
+    assert result.success
+    row = ["test_kpi", "0100", "2025-01", "maaned", 1.0, 1.0, None, False]
+    insert = f"INSERT INTO marts.{model} VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    with duckdb.connect(str(warehouse)) as con:
+        con.begin()
+        con.execute(insert, row)
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(insert, row)
+        con.rollback()
+        # undertrykt is a NOT NULL of the HR and feedback KPIs (economy KPIs are never suppressed)
+        positions = [0, 1, 2, 7] if model in KPI_MODELS[6:] else [0, 1, 2]
+        for position in positions:
+            empty = [None if i == position else value for i, value in enumerate(row)]
+            con.begin()
+            with pytest.raises(duckdb.ConstraintException):
+                con.execute(insert, empty)
+            con.rollback()
+        assert con.execute(
+            f"SELECT count(*) FROM marts.{model} WHERE kpi_id = 'test_kpi'"
+        ).fetchall() == [(0,)]
