@@ -181,9 +181,7 @@ def raw_suite_check(
                         index_columns=("_file_name", "_line_number"),
                     )
                 )
-        with warehouse.connect(config.settings()) as con:
-            store_results(con, run_id, f"raw.{table}", "gx_suite", results)
-        return _result(results)
+        return _stored(context, f"raw.{table}", "gx_suite", results)
 
     return _check
 
