@@ -189,3 +189,23 @@ def test_frames_are_validated_without_gx_hashing_every_cell():
     assert result.passed
     markers = result.result_document["meta"]["batch_markers"]
     assert "pandas_data_fingerprint" not in markers
+
+
+def test_a_validation_does_not_serialise_the_gx_project_configuration(monkeypatch):
+    """The validation context is ephemeral: GX would otherwise write its project
+    configuration out as YAML at each data source, asset and batch definition added."""
+    import great_expectations.expectations as gxe
+    from great_expectations.data_context.types.base import DataContextConfig
+
+    written = []
+    original = DataContextConfig.to_yaml_str
+    monkeypatch.setattr(
+        DataContextConfig, "to_yaml_str", lambda self: written.append(1) or original(self)
+    )
+    frame = pd.DataFrame({"navn": ["a", None]})
+    result = run_suite(
+        frame, "raw.example", lambda f: [gxe.ExpectColumnValuesToNotBeNull(column="navn")]
+    )
+    assert not result.passed
+    assert result.outcomes[0].expectation == "expect_column_values_to_not_be_null"
+    assert written == []
