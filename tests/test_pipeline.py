@@ -183,6 +183,34 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     assert schema_checked == published
 
 
+def test_every_published_table_and_column_carries_its_description(pipeline):
+    """published.md: a description on every column, as comments BI tools show."""
+    from dagster_project.lib.dbt_manifest import published_descriptions
+
+    settings, _ = pipeline
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    tables = dict(
+        con.execute(
+            "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'"
+        ).fetchall()
+    )
+    columns = {
+        (table, column): comment
+        for table, column, comment in con.execute(
+            "SELECT table_name, column_name, comment FROM duckdb_columns() "
+            "WHERE schema_name = 'marts'"
+        ).fetchall()
+    }
+    con.close()
+    described = published_descriptions()
+    assert set(tables) == set(described)
+    for table, (description, column_descriptions) in described.items():
+        assert description and tables[table] == description
+        assert {column for t, column in columns if t == table} == set(column_descriptions)
+        for column, text in column_descriptions.items():
+            assert text and columns[table, column] == text, (table, column)
+
+
 def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
     settings, _ = pipeline
     before = hashlib.sha256(settings.published_path.read_bytes()).hexdigest()

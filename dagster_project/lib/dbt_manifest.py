@@ -66,17 +66,42 @@ def published_contracts() -> dict[str, list[tuple[str, str]]]:
 
 
 @functools.lru_cache(maxsize=1)
-def _published_contracts(manifest_version: int) -> dict[str, list[tuple[str, str]]]:
+def _manifest(manifest_version: int) -> dict:
     import json
 
-    manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def published_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
+    """The description of each published mart and of each of its columns, as the dbt
+    project documents them: the publication carries them as table and column comments."""
+    return {
+        node["name"]: (
+            node.get("description") or "",
+            {name: column.get("description") or "" for name, column in node["columns"].items()},
+        )
+        for node in _published_nodes(MANIFEST.stat().st_mtime_ns)
+    }
+
+
+def _published_nodes(manifest_version: int) -> list[dict]:
+    return [
+        node
+        for node in sorted(
+            _manifest(manifest_version)["nodes"].values(), key=lambda node: node["name"]
+        )
+        if node["resource_type"] == "model"
+        and node["config"].get("schema") == "marts"
+        and node["config"].get("meta", {}).get("published")
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def _published_contracts(manifest_version: int) -> dict[str, list[tuple[str, str]]]:
     return {
         node["name"]: [
             (name, (column.get("data_type") or "").upper())
             for name, column in node["columns"].items()
         ]
-        for node in sorted(manifest["nodes"].values(), key=lambda node: node["name"])
-        if node["resource_type"] == "model"
-        and node["config"].get("schema") == "marts"
-        and node["config"].get("meta", {}).get("published")
+        for node in _published_nodes(manifest_version)
     }

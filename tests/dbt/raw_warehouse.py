@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -361,6 +362,32 @@ def run_dbt(args: list[str], warehouse: Path, work_dir: Path, monkeypatch: pytes
             str(work_dir / "logs"),
         ]
     )
+
+
+def undescribed_mart_columns(warehouse, tables: tuple[str, ...] | None = None) -> list[tuple]:
+    """The mart tables and columns of the built warehouse without a description in the
+    manifest of the build (the publication writes the descriptions as comments)."""
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    described = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"].get("schema") == "marts"
+    }
+    # A connection with the default configuration: dbt-duckdb's instance may still be open.
+    with duckdb.connect(str(warehouse)) as con:
+        built = con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts'"
+        ).fetchall()
+    missing = set()
+    for table, column in built:
+        if tables is not None and table not in tables:
+            continue
+        node = described.get(table, {})
+        if not node.get("description"):
+            missing.add((table, None))
+        if not node.get("columns", {}).get(column, {}).get("description"):
+            missing.add((table, column))
+    return sorted(missing, key=str)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 
 import duckdb
 import pytest
-from raw_warehouse import golden_rows, run_dbt
+from raw_warehouse import golden_rows, run_dbt, undescribed_mart_columns
 from raw_warehouse_feedback import golden_feedback_rows, make_feedback_warehouse
 
 ROOT, AREA_A, NORD, SYD, AREA_B, HOME_CARE = "0100", "0110", "0111", "0112", "0120", "0121"
@@ -286,13 +286,8 @@ def test_benchmark_ranks_the_municipality_among_its_peers(feedback_build):
 
 def test_comparison_marts_describe_every_column(feedback_build):
     _, _, warehouse = feedback_build
-    undocumented = _query(
-        warehouse,
-        "select table_name, column_name from duckdb_columns() where schema_name = 'marts'"
-        " and table_name in ('leon_enhedsomkostning', 'benchmark_sammenligning',"
-        " 'kpi_values_feedback') and coalesce(comment, '') = ''",
-    )
-    assert undocumented == []
+    comparisons = ("leon_enhedsomkostning", "benchmark_sammenligning", "kpi_values_feedback")
+    assert undescribed_mart_columns(warehouse, comparisons) == []
 
 
 def test_comparisons_are_published_and_building_blocks_are_not(feedback_build):
