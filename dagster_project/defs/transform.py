@@ -17,6 +17,7 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, DbtCliInvocation
 from packaging.version import Version
 
 from dagster_project.lib import config, ledger, warehouse
@@ -65,7 +66,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         # Whatever stopped the stream, dbt must not outlive the step holding the warehouse.
         if invocation.process.poll() is None:
             invocation.process.terminate()
-            invocation.process.wait(timeout=60)
+            invocation.process.wait()
     _store_test_results(invocation, context.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
@@ -189,6 +190,38 @@ def failed_nodes(invocation) -> list[str]:
     return failed or ["see the run log"]
 
 
+class InProcessDbtCliInvocation(DbtCliInvocation):
+    """dagster-dbt's invocation of a dbt command, the command run in this process."""
+
+    @classmethod
+    def run(cls, args, env, manifest, dagster_dbt_translator, project_dir, target_path, **rest):
+        from dagster_project.lib.dbt_inprocess import InProcessDbt
+
+        target_path = Path(project_dir, target_path)
+        # dbt resolves these against the working directory, which a dbt process would have
+        # had in the project folder; this one stays where it is.
+        env = {**env, "DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path)}
+        # Partial parsing, as dagster-dbt's own run() prepares it: the project's parse state
+        # copied into the invocation's fresh target folder.
+        state = Path(project_dir, "target", PARTIAL_PARSE_FILE_NAME)
+        if state.exists() and not (target_path / PARTIAL_PARSE_FILE_NAME).exists():
+            target_path.mkdir(parents=True, exist_ok=True)
+            shutil.copy(state, target_path / PARTIAL_PARSE_FILE_NAME)
+        dg.get_dagster_logger().info(f"Running dbt command: `{' '.join(args)}`.")
+        return cls(
+            process=InProcessDbt(args, env),
+            manifest=manifest,
+            dagster_dbt_translator=dagster_dbt_translator,
+            project_dir=Path(project_dir),
+            target_path=target_path,
+            raise_on_error=rest["raise_on_error"],
+            context=rest["context"],
+            adapter=rest["adapter"],
+            cli_version=rest["cli_version"],
+            project=rest.get("dbt_project"),
+        )
+
+
 class MaalbarDbtCliResource(DbtCliResource):
     """dagster-dbt asks the dbt executable for its version (`dbt --version`, a second dbt
     process of some 3 s) on every run; the dbt beside this interpreter is the installed
@@ -199,6 +232,18 @@ class MaalbarDbtCliResource(DbtCliResource):
         if Path(self.dbt_executable).parent == Path(sys.executable).parent:
             return Version(package_version("dbt-core"))
         return super()._cli_version
+
+    def cli(self, args, **kwargs):
+        """As dagster-dbt's, with dbt run in this process (lib/dbt_inprocess.py): dagster-dbt
+        builds the command, its selection and environment, and reads dbt's events and
+        artifacts as from a dbt process."""
+        from dagster_dbt.core import resource as dagster_dbt_resource
+
+        dagster_dbt_resource.DbtCliInvocation = InProcessDbtCliInvocation
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            dagster_dbt_resource.DbtCliInvocation = DbtCliInvocation
 
     def _initialize_dbt_core_adapter(self, args):
         """dagster-dbt also loads the dbt project and profile into this process and opens a

@@ -1,0 +1,119 @@
+"""dbt run inside the Dagster process, behind the face of the dbt process dagster-dbt reads.
+
+A `dbt build` in a process of its own spends some 7 s before its first model: the Python
+start, dbt's imports (4-5 s) and the parse. The Dagster process has imported most of dbt
+already (dagster-dbt needs it), so here dbt starts in about 2 s. dagster-dbt still does all
+it does for a dbt process: it reads dbt's structured log lines from `stdout` (here a pipe fed
+by a dbt callback with the lines `dbt --log-format json` prints) and the exit code, and turns
+them into materialisations and check results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import threading
+import traceback
+from collections.abc import Mapping, Sequence
+
+# Levels `dbt --log-format json` prints at its default log level.
+_PRINTED_LEVELS = frozenset({"info", "warn", "error"})
+
+
+class InProcessDbt:
+    """A dbt command running on a thread of this process, with the attributes and methods of
+    `subprocess.Popen` that dagster-dbt uses: `args`, `stdout`, `returncode`, `poll()`,
+    `wait()`, `terminate()` and `send_signal()`."""
+
+    def __init__(self, args: Sequence[str], env: Mapping[str, str]):
+        self.args = list(args)
+        self.returncode: int | None = None
+        read, write = os.pipe()
+        self.stdout = os.fdopen(read, "rb")
+        self._out = os.fdopen(write, "wb", buffering=0)
+        self._stopped = threading.Event()
+        # dbt reads DBT_* settings (target and log paths, project and profiles folders, the
+        # indirect selection of tests) from the environment when it parses its arguments.
+        self._env = {key: value for key, value in env.items() if key.startswith("DBT_")}
+        # The structured lines reach dagster-dbt through the pipe; dbt's own console output
+        # (errors only) goes to this process's stdout, the run log.
+        self._env["DBT_QUIET"] = "true"
+        self._thread = threading.Thread(target=self._run, name="dbt", daemon=True)
+        self._thread.start()
+
+    def _line(self, msg) -> None:
+        if self._stopped.is_set() or msg.info.level not in _PRINTED_LEVELS:
+            return
+        from dbt_common.events.functions import msg_to_dict
+
+        try:
+            self._out.write(json.dumps(msg_to_dict(msg), default=str).encode() + b"\n")
+        except OSError:  # the reader has gone: nothing more to say
+            self._stopped.set()
+
+    def _write_text(self, text: str) -> None:
+        with contextlib.suppress(OSError):
+            self._out.write(text.encode() + b"\n")
+
+    def _run(self) -> None:
+        saved = {key: os.environ.get(key) for key in self._env}
+        code = 2
+        try:
+            os.environ.update(self._env)
+            from dbt.cli.main import dbtRunner
+
+            # args[0] is the dbt executable a process would have run.
+            result = dbtRunner(callbacks=[self._line]).invoke(self.args[1:])
+            # dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed.
+            code = 0 if result.success else (2 if result.exception is not None else 1)
+            if result.exception is not None:
+                self._write_text(f"dbt failed: {result.exception}")
+        except BaseException:
+            self._write_text(traceback.format_exc())
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+            _release_warehouse()
+            self.returncode = code
+            self._out.close()
+
+    def poll(self) -> int | None:
+        return None if self._thread.is_alive() else self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise subprocess.TimeoutExpired(self.args, timeout)
+        return self.returncode
+
+    def terminate(self) -> None:
+        """dbt on a thread cannot be stopped from outside: it stops printing (a line it is
+        writing fails on the closed pipe), and the caller waits for it to end."""
+        self._stopped.set()
+        with contextlib.suppress(OSError):
+            self.stdout.close()
+
+    def send_signal(self, sig) -> None:
+        self.terminate()
+
+
+def _release_warehouse() -> None:
+    """dbt-duckdb keeps its DuckDB instance open in the process after the command, with its
+    own settings; later steps could then not open the warehouse read-only, nor could another
+    process open it. Closed here, as a dbt process would have by exiting."""
+    from dbt.adapters.factory import cleanup_connections
+
+    cleanup_connections()
+    try:
+        from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    except ImportError:
+        return
+    with DuckDBConnectionManager._LOCK:
+        if DuckDBConnectionManager._ENV is not None:
+            DuckDBConnectionManager._ENV.close()
+            DuckDBConnectionManager._ENV = None
