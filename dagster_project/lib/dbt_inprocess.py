@@ -44,12 +44,17 @@ class InProcessDbt:
         self._thread.start()
 
     def _line(self, msg) -> None:
+        """dbt's callback for each event: nothing raised here may reach dbt."""
         if self._stopped.is_set() or msg.info.level not in _PRINTED_LEVELS:
             return
         from dbt_common.events.functions import msg_to_dict
 
         try:
-            self._out.write(json.dumps(msg_to_dict(msg), default=str).encode() + b"\n")
+            line = json.dumps(msg_to_dict(msg), default=str)
+        except Exception:  # printed as text, which dagster-dbt passes on to the run log
+            line = str(msg.info.msg)
+        try:
+            self._out.write(line.encode() + b"\n")
         except OSError:  # the reader has gone: nothing more to say
             self._stopped.set()
 
@@ -78,7 +83,12 @@ class InProcessDbt:
                     os.environ.pop(key, None)
                 else:
                     os.environ[key] = value
-            _release_warehouse()
+            try:
+                _release_warehouse()
+            except Exception:  # the warehouse may still be held: the step must fail
+                self._write_text(traceback.format_exc())
+                code = code or 2
+            # The exit code first, then the end of the output the reader waits for.
             self.returncode = code
             self._out.close()
 

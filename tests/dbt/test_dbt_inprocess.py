@@ -66,3 +66,18 @@ def test_a_failing_command_ends_with_dbt_s_exit_code_and_says_why(tmp_path, monk
     text = usage.stdout.read().decode()
     assert usage.wait() == 2
     assert "no-such-option" in text
+
+
+def test_a_warehouse_dbt_could_not_let_go_of_fails_the_command(tmp_path, monkeypatch):
+    """Steps after dbt open the warehouse themselves: if dbt-duckdb's instance could not be
+    closed, the command fails, whatever dbt itself said."""
+    from dagster_project.lib import dbt_inprocess
+
+    def still_open():
+        raise RuntimeError("instance still open")
+
+    monkeypatch.setattr(dbt_inprocess, "_release_warehouse", still_open)
+    process = InProcessDbt(["dbt", "--help"], _env(tmp_path))
+    # The exit code is set, and the output ends, even when the release fails.
+    assert process.wait(timeout=120) == 2
+    assert "instance still open" in process.stdout.read().decode()
