@@ -56,8 +56,9 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # warehouse) before the failure is raised with the names of the failing nodes.
     # dbt's unit tests prove the SQL against fixed inputs: they run in the test suite
     # (`make test`), not on every production run, where they would double dbt's time.
-    # dbt's debug log file (some 10 MB a run) is not written; the run log has its console.
-    args = ["build", "--exclude", "test_type:unit", "--log-level-file", "warn"]
+    # dbt writes no log file of its own (its debug log is some 10 MB a run): the run log
+    # has every event dbt prints.
+    args = ["build", "--exclude", "test_type:unit"]
     _remove_earlier_targets()
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:
