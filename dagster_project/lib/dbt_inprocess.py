@@ -39,8 +39,8 @@ class InProcessDbt:
         self._env = {key: value for key, value in env.items() if key.startswith("DBT_")}
         # Every event dbt would print reaches dagster-dbt through the pipe, and dagster-dbt
         # writes each to the run log. dbt's own console and file loggers are not set up: each
-        # renders every event, SQL statements and all, before its level is looked at (some
-        # 4,000 events and 3 s a cold run at M).
+        # renders every event, SQL statements and all, before its level is looked at (3 s of
+        # the dbt step of an incremental month at M, bench/README.md).
         self._env["DBT_LOG_LEVEL"] = "none"
         self._env["DBT_LOG_LEVEL_FILE"] = "none"
         self._thread = threading.Thread(target=self._run, name="dbt", daemon=True)

@@ -40,6 +40,8 @@ def test_a_build_prints_dbt_s_structured_lines_and_releases_the_warehouse(tmp_pa
     # dbt's settings were the command's only: the environment is as it was.
     assert "DBT_TARGET_PATH" not in os.environ and os.environ["PATH"] != "not passed on"
     assert (tmp_path / "target" / "run_results.json").exists()
+    # The run log has dbt's printed events (through dagster-dbt); dbt keeps no log of its own.
+    assert not (tmp_path / "target" / "dbt.log").exists()
     # dbt-duckdb's instance is closed: the warehouse opens read-only, as after a dbt process.
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert (
