@@ -50,6 +50,9 @@ def ensure_manifest() -> bool:
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
             "--quiet",
+            # No debug log file (some 10 MB a parse): a failed parse raises with dbt's reason.
+            "--log-level-file",
+            "none",
         ]
     )
     if not result.success:

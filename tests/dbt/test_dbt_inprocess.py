@@ -83,3 +83,15 @@ def test_a_warehouse_dbt_could_not_let_go_of_fails_the_command(tmp_path, monkeyp
     # The exit code is set, and the output ends, even when the release fails.
     assert process.wait(timeout=120) == 2
     assert "instance still open" in process.stdout.read().decode()
+
+
+def test_the_parse_keeps_no_log_file_either(tmp_path, monkeypatch):
+    """`maalbar run` parses when the project or the warehouse path changed; that parse, too,
+    leaves dbt's events to the run (a failure raises with dbt's reason)."""
+    from dagster_project.lib import dbt_manifest
+
+    monkeypatch.setenv("MAALBAR_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("DBT_LOG_PATH", str(tmp_path / "logs"))
+    assert dbt_manifest.ensure_manifest()  # a new warehouse path: dbt parses
+    assert dbt_manifest.MANIFEST.exists()
+    assert not (tmp_path / "logs" / "dbt.log").exists()
