@@ -216,6 +216,11 @@ def schema(frame: pd.DataFrame) -> list:
     ]
 
 
+def mart_suite(frame: pd.DataFrame, mart: str, key: tuple[str, ...]) -> list:
+    """A published mart's suite (MART_SUITES) with its key unique and complete."""
+    return [*MART_SUITES[mart].build(frame), *keys(key)]
+
+
 def keys(key: tuple[str, ...]) -> list:
     import great_expectations.expectations as gxe
 

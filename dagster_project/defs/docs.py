@@ -40,6 +40,16 @@ def build_dbt_docs(target: Path) -> bool:
 def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
     """The GX Data Docs site of this run's validations in docs/gx (None if it validated
     nothing): every raw file and published mart validated, expectation by expectation."""
+    from expectations import pool
+
+    rendering = render_gx_docs(settings, run_id)
+    return None if rendering is None else pool.result(rendering)
+
+
+def render_gx_docs(settings: config.Settings, run_id: str):
+    """build_gx_docs handed to a GX worker (`expectations/pool.py`; GX is not imported
+    here): a future of the site's index page, or None if the run validated nothing."""
+    from expectations import pool
     from expectations.runner import StoredValidation, build_data_docs
 
     with warehouse.connect(settings, read_only=True) as con:
@@ -52,13 +62,11 @@ def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
         ).fetchall()
     if not rows:
         return None
-    return build_data_docs(
-        (
-            StoredValidation(run, at, suite, batch, json.loads(result), json.loads(suite_doc))
-            for run, at, suite, batch, result, suite_doc in rows
-        ),
-        settings.docs_dir / "gx",
-    )
+    validations = [
+        StoredValidation(run, at, suite, batch, json.loads(result), json.loads(suite_doc))
+        for run, at, suite, batch, result, suite_doc in rows
+    ]
+    return pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
 
 
 def write_quality_report(published: Path, target: Path) -> int:
@@ -112,12 +120,16 @@ font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
     "the run's validations and the data-quality report of the current publication.",
 )
 def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    from expectations import pool
+
     settings = config.settings()
+    # A GX worker renders the Data Docs while this process writes the other two.
+    gx_rendering = render_gx_docs(settings, context.run_id)
     dbt_docs = settings.docs_dir / "dbt"
     rebuilt = build_dbt_docs(dbt_docs)
     report = settings.docs_dir / "kvalitet.html"
     checks = write_quality_report(settings.published_path, report)
-    gx_docs = build_gx_docs(settings, context.run_id)
+    gx_docs = None if gx_rendering is None else pool.result(gx_rendering)
     with warehouse.connect(settings, read_only=True) as con:
         loaded = con.execute(
             "SELECT raw_table, source, file_name FROM meta.file_ledger "

@@ -1,21 +1,21 @@
 """Great Expectations suites as blocking Dagster asset checks.
 
-Frames are read from DuckDB (Arrow-backed) for the suite. A raw table is validated on the
-rows the current run loaded (earlier rows passed when they came), in batches of whole files
-so that memory stays bounded; each unexpected value is reported with its file and line.
+Rows are read from DuckDB as Arrow tables and validated by GX in worker processes
+(`expectations/pool.py`), each as a pandas frame. A raw table is validated on the rows the
+current run loaded, in batches of whole files handed on while they load
+(`lib/raw_validation.py`); each unexpected value is reported with its file and line.
 Every outcome is stored in meta.check_results, which the publication carries.
 """
 
+import functools
 import json
-from collections.abc import Callable
 
 import dagster as dg
-import pandas as pd
 
 from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
-from dagster_project.lib import config, warehouse
+from dagster_project.lib import config, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
-from expectations import marts, raw_sources
+from expectations import marts
 
 CHECK_RESULTS_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -100,89 +100,28 @@ def _result(results, **spec) -> dg.AssetCheckResult:
     )
 
 
-def _run_suite(
-    context, asset: str, check_name: str, frame: pd.DataFrame, build: Callable
-) -> dg.AssetCheckResult:
-    from expectations.runner import run_suite
-
-    results = [run_suite(frame, f"{asset}.{check_name}", build, batch=asset)] if len(frame) else []
-    return _stored(context, asset, check_name, results)
-
-
 def _stored(context, asset: str, check_name: str, results: list) -> dg.AssetCheckResult:
     with warehouse.connect(config.settings()) as con:
         store_results(con, context.op_execution_context.run_id, asset, check_name, results)
     return _result(results)
 
 
-# Rows per GX validation of a raw table: large enough that GX's fixed cost per validation
-# disappears, small enough that a batch's frame stays a few hundred MiB at scale L.
-BATCH_ROWS = 1_000_000
-
-
-def _file_batches(files: list[tuple[str, str, int]], limit: int) -> list[list]:
-    """Consecutive whole files, each batch at most limit rows (a larger file alone)."""
-    batches, current, rows = [], [], 0
-    for file in files:
-        if current and rows + file[2] > limit:
-            batches.append(current)
-            current, rows = [], 0
-        current.append(file)
-        rows += file[2]
-    if current:
-        batches.append(current)
-    return batches
-
-
-def _batch_label(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]} ({len(names)} files)"
-
-
-def raw_suite_check(
-    table: str, build: Callable, extra_columns: str = ""
-) -> dg.AssetChecksDefinition:
+def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
     key = dg.AssetKey(["raw", table])
 
     @dg.asset_check(
         asset=key,
         name="gx_suite",
         blocking=True,
-        description=f"Great Expectations suite expectations/raw_sources.py:{build.__name__} "
+        description=f"Great Expectations suite expectations/raw_sources.py:{table} "
         "on the rows this run loaded; unexpected values are reported with file and line.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-        from expectations.runner import run_suite
-
         run_id = context.op_execution_context.run_id
-        results = []
         # One connection reads the run's rows and stores the outcome: opening the warehouse
         # costs some 50 ms, and most raw tables get no new file in a run.
         with warehouse.connect(config.settings()) as con:
-            files = con.execute(
-                f"SELECT _file_sha256, any_value(_file_name), count(*) FROM raw.{table} "
-                "WHERE _file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
-                "WHERE run_id = ? AND status = 'loaded') GROUP BY 1 ORDER BY 2",
-                [run_id],
-            ).fetchall()
-            # The run's files in batches of whole files: GX's cost per validation is paid
-            # per batch, not per file, and memory stays bounded by the batch size.
-            for batch in _file_batches(files, BATCH_ROWS):
-                shas = [sha for sha, _, _ in batch]
-                frame = warehouse.frame(
-                    con,
-                    f"SELECT *{extra_columns} FROM raw.{table} WHERE _file_sha256 IN "
-                    f"({', '.join('?' for _ in shas)})",
-                    shas,
-                )
-                results.append(
-                    run_suite(
-                        frame,
-                        f"raw.{table}",
-                        build,
-                        batch=_batch_label([name for _, name, _ in batch]),
-                        index_columns=("_file_name", "_line_number"),
-                    )
-                )
+            results = raw_validation.collect(con, run_id, table)
             store_results(con, run_id, f"raw.{table}", "gx_suite", results)
         return _result(results)
 
@@ -199,19 +138,20 @@ KPI_VALUES = dg.AssetKey(["marts", "kpi_values"])
     description="Keys, domains, suppression consistency and bounded percentages of kpi_values.",
 )
 def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    from expectations import pool
+
     with warehouse.connect(config.settings(), read_only=True) as con:
-        frame = warehouse.frame(con, marts.kpi_frame_query())
+        rows = warehouse.arrow(con, marts.kpi_frame_query())
         known = [row[0] for row in con.execute("SELECT kpi_id FROM marts.dim_kpi").fetchall()]
         nodes = [
             r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()
         ]
-    return _run_suite(
-        context,
-        "marts.kpi_values",
-        "gx_suite",
-        frame,
-        lambda f: marts.kpi_values(f, known, nodes),
-    )
+    build = functools.partial(marts.kpi_values, known_kpis=known, nodes=nodes)
+    results = []
+    if rows.num_rows:
+        future = pool.validate(rows, "marts.kpi_values.gx_suite", build, "marts.kpi_values")
+        results.append(pool.result(future))
+    return _stored(context, "marts.kpi_values", "gx_suite", results)
 
 
 @dg.asset_check(
@@ -222,14 +162,14 @@ def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRes
     "and every node has its row for every month with drift postings in its subtree.",
 )
 def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    from expectations.runner import run_suite
+    from expectations import pool
 
     with warehouse.connect(config.settings(), read_only=True) as con:
-        sums = warehouse.frame(con, marts.RECONCILIATION_QUERY)
-        coverage = warehouse.frame(con, marts.COVERAGE_QUERY)
-    results = [
-        run_suite(sums, "marts.kpi_values.reconciliation", marts.reconciliation, "kpi_values"),
-        run_suite(
+        sums = warehouse.arrow(con, marts.RECONCILIATION_QUERY)
+        coverage = warehouse.arrow(con, marts.COVERAGE_QUERY)
+    futures = [
+        pool.validate(sums, "marts.kpi_values.reconciliation", marts.reconciliation, "kpi_values"),
+        pool.validate(
             coverage,
             "marts.kpi_values.coverage",
             marts.coverage,
@@ -237,29 +177,32 @@ def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.Asse
             index_columns=("omkostningssted", "periode"),
         ),
     ]
+    results = [pool.result(future) for future in futures]
     return _stored(context, "marts.kpi_values", "reconciles_with_postings", results)
 
 
-def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
-    """The GX validations of one published mart: its schema against its dbt contract
-    (gx_schema), and, where it has one, its suite with its key (gx_suite)."""
-    from expectations.runner import run_suite
+def published_mart_validations(con, mart: str, contract, key) -> dict[str, list]:
+    """The GX validations of one published mart, handed to the GX workers: its schema
+    against its dbt contract (gx_schema), and, where it has one, its suite with its key
+    (gx_suite). Each check's futures of SuiteResults."""
+    from expectations import pool
 
     query, params = marts.schema_query(mart, contract)
-    results = {
-        "gx_schema": [
-            run_suite(
-                warehouse.frame(con, query, params), f"marts.{mart}.schema", marts.schema, mart
-            )
-        ]
-    }
-    suite = marts.MART_SUITES.get(mart)
-    if suite is not None:
-        frame = warehouse.frame(con, suite.query)
-        results["gx_suite"] = [
-            run_suite(frame, f"marts.{mart}", lambda f: [*suite.build(f), *marts.keys(key)], mart)
-        ]
-    return results
+    schema = warehouse.arrow(con, query, params)
+    validations = {"gx_schema": [pool.validate(schema, f"marts.{mart}.schema", marts.schema, mart)]}
+    if mart in marts.MART_SUITES:
+        rows = warehouse.arrow(con, marts.MART_SUITES[mart].query)
+        build = functools.partial(marts.mart_suite, mart=mart, key=tuple(key))
+        validations["gx_suite"] = [pool.validate(rows, f"marts.{mart}", build, mart)]
+    return validations
+
+
+def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
+    """The GX validations of one published mart, done: each check's SuiteResults."""
+    from expectations import pool
+
+    validations = published_mart_validations(con, mart, contract, key)
+    return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
 
 
 def _published_specs() -> list[dg.AssetCheckSpec]:
@@ -293,11 +236,21 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
     """The published marts of the run validated in one step: one read connection."""
     run_id = context.op_execution_context.run_id
     selected = context.selected_asset_check_keys
-    checked = {}
+    from expectations import pool
+
+    validations = {}
     with warehouse.connect(config.settings(), read_only=True) as con:
         for mart, contract in published_contracts().items():
             if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected:
-                checked[mart] = published_mart_results(con, mart, contract, PRIMARY_KEYS[mart])
+                validations[mart] = published_mart_validations(
+                    con, mart, contract, PRIMARY_KEYS[mart]
+                )
+    # Every mart's rows were handed on before the first result is awaited: the workers
+    # validate them side by side.
+    checked = {
+        mart: {name: [pool.result(f) for f in futures] for name, futures in checks.items()}
+        for mart, checks in validations.items()
+    }
     with warehouse.connect(config.settings()) as con:
         for mart, results in checked.items():
             for check_name, suite_results in results.items():
@@ -311,30 +264,8 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
             )
 
 
-posting_month = ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"
-
 quality_checks = [
-    raw_suite_check("organisation", raw_sources.organisation),
-    raw_suite_check("budget", raw_sources.budget),
-    raw_suite_check("posteringer", raw_sources.posteringer, posting_month),
-    raw_suite_check("befolkning", raw_sources.befolkning),
-    raw_suite_check("aktivitet", raw_sources.aktivitet),
-    raw_suite_check("ansaettelser", raw_sources.ansaettelser),
-    raw_suite_check("fravaer", raw_sources.fravaer),
-    *(
-        raw_suite_check(table, getattr(raw_sources, table))
-        for table in (
-            "udvalg",
-            "maal",
-            "indikatorer",
-            "indikatorvaerdier",
-            "spoergsmaal",
-            "besvarelser",
-            "inviterede",
-            "forslag",
-            "benchmark",
-        )
-    ),
+    *(raw_suite_check(table) for table in raw_validation.SUITE_TABLES),
     kpi_values_suite,
     kpi_values_reconciliation,
     published_mart_suites,

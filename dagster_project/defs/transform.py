@@ -50,6 +50,10 @@ translator = MaalbarTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
 def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    from expectations import pool
+
+    # The marts' suites after dbt validate side by side: the other GX workers import GX now.
+    pool.grow()
     # The profile reads the warehouse path from the environment of the dbt process.
     os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
     # Stream to the end even when dbt fails, so its process has exited (and released the

@@ -101,8 +101,10 @@ def ingest(
     run_id: str,
     transform: Callable[[pa.Table], pa.Table] | None = None,
     log: Callable[[str], None] = print,
+    on_loaded: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Load every new file of `spec` from the landing folder. Returns one outcome per file."""
+    """Load every new file of `spec` from the landing folder. Returns one outcome per file;
+    on_loaded is called with each file's outcome once the file is committed."""
     outcomes = []
     for path, fields in landing_files(settings, spec):
         sha = sha256_of(path)
@@ -116,6 +118,8 @@ def ingest(
             f"{outcome.rows_rejected} rejected{' — ' + outcome.reason if outcome.reason else ''}"
         )
         outcomes.append(outcome)
+        if on_loaded is not None and outcome.status == ledger.LOADED:
+            on_loaded(outcome)
     return outcomes
 
 

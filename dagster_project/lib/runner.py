@@ -85,6 +85,10 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
 def _run_pipeline(
     settings: Settings, quiet: bool, present: list[tuple[str, str]], landing: list
 ) -> RunOutcome:
+    from expectations import pool
+
+    # The GX workers start first: they import GX while Dagster, dbt and the job load here.
+    pool.start()
     import dagster as dg
 
     from dagster_project.definitions import defs
@@ -116,6 +120,9 @@ def _run_pipeline(
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
         )
+    from dagster_project.lib import raw_validation
+
+    raw_validation.discard(result.run_id)  # batches of a run that stopped before its checks
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:

@@ -35,12 +35,13 @@ def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
     """The rows of query as a pandas frame, through Arrow: strings stay in Arrow buffers
     (pandas' Arrow-backed `str` dtype) instead of becoming Python objects first, which made
     DuckDB's own `.df()` spend some 3 s per million postings. The frame equals the one
-    `.df()` gives, dtypes included: DuckDB casts DECIMAL and HUGEINT to DOUBLE and DATE to
-    TIMESTAMP, integer and boolean columns holding NULL get pandas' nullable dtypes, and a
-    text column without a value is an object column of None."""
-    import pandas as pd
-    import pyarrow as pa
+    `.df()` gives, dtypes included (see `arrow` and `to_frame`)."""
+    return to_frame(arrow(con, query, params))
 
+
+def arrow(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None):
+    """The rows of query as an Arrow table, typed as DuckDB's `.df()` types them: DECIMAL
+    and HUGEINT become DOUBLE and DATE becomes TIMESTAMP. What a GX worker receives."""
     relation = con.sql(query, params=params or None)
     casts = {"DECIMAL": "DOUBLE", "HUGEINT": "DOUBLE", "UHUGEINT": "DOUBLE", "DATE": "TIMESTAMP"}
     columns = []
@@ -48,7 +49,16 @@ def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
         quoted = '"' + name.replace('"', '""') + '"'
         cast = casts.get(str(kind).split("(")[0])
         columns.append(f"CAST({quoted} AS {cast}) AS {quoted}" if cast else quoted)
-    table = relation.project(", ".join(columns)).to_arrow_table()
+    return relation.project(", ".join(columns)).to_arrow_table()
+
+
+def to_frame(table):
+    """An Arrow table from `arrow` as the pandas frame `.df()` gives: integer and boolean
+    columns holding NULL get pandas' nullable dtypes, and a text column without a value is
+    an object column of None."""
+    import pandas as pd
+    import pyarrow as pa
+
     result = table.to_pandas()
     for name, column in zip(table.column_names, table.columns, strict=True):
         kind = column.type

@@ -1,13 +1,15 @@
 """The raw assets: one per raw table, each loading its new landing files.
 
 A blocking check on every raw asset fails while a landing file of it is quarantined, so
-nothing downstream (dbt, publication) runs on incomplete data.
+nothing downstream (dbt, publication) runs on incomplete data. The files loaded are handed
+to the GX workers in batches as they are committed (`lib/raw_validation.py`); the raw
+table's GX check collects the results.
 """
 
 import dagster as dg
 
 from dagster_project.defs.ingest import feedback, maal, oekonomi, organisation, personale, reference
-from dagster_project.lib import config, ledger, loader, warehouse
+from dagster_project.lib import config, ledger, loader, raw_validation, warehouse
 from dagster_project.lib.calendar import calendar_table
 from dagster_project.lib.pseudonym import MissingKey
 from dagster_project.lib.specs import FileSpec
@@ -56,14 +58,28 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
         ],
     )
     def _ingest(context: dg.AssetExecutionContext):
+        from expectations import pool
+
+        pool.start()  # the GX workers import GX while the files load (started once)
         settings = config.settings()
         settings.ensure_dirs()
+        batcher = raw_validation.Batcher(context.run_id, [key.path[-1] for key in keys])
         with warehouse.connect(settings) as con:
             loader.ensure_tables(con, ALL_SPECS)
             try:
-                outcomes = loader.ingest(con, spec, settings, context.run_id, log=context.log.info)
+                outcomes = loader.ingest(
+                    con,
+                    spec,
+                    settings,
+                    context.run_id,
+                    log=context.log.info,
+                    on_loaded=lambda outcome: batcher.loaded(
+                        con, outcome.sha256, outcome.file_name
+                    ),
+                )
             except MissingKey as err:
                 raise dg.Failure(description=str(err)) from None
+            batcher.finish(con)
             present = [(o.file_name, o.sha256) for o in outcomes]
             quarantined = ledger.quarantined_in_landing(con, present)
             rows = {

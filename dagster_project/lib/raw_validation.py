@@ -1,0 +1,174 @@
+"""The raw tables' GX suites, validated in batches of whole files while the files load.
+
+A raw table is validated on the rows the current run loaded (earlier rows passed when they
+came), in batches of whole files of at most BATCH_ROWS rows (a larger file alone): GX's cost
+per validation is paid per batch, and memory stays bounded by the batch. The ingest step
+hands each batch to the GX workers (`expectations.pool`) as soon as its files are committed
+(`Batcher`), so it is validated while the next files load; the table's check step collects
+the results (`collect`). The rows loaded when the check runs decide: a batch whose files
+lost rows since (a later file of the same run replaced them) is validated again on the rows
+as they are, and loaded files no batch covered (a check run apart from its ingest) are
+validated then.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from dagster_project.lib import warehouse
+
+# Rows per GX validation of a raw table: large enough that GX's fixed cost per validation
+# disappears, small enough that a batch's frame stays a few hundred MiB at scale L.
+BATCH_ROWS = 1_000_000
+
+# Columns a suite needs beyond the raw table's own.
+EXTRA_COLUMNS = {"posteringer": ", strftime(posteringsdato, '%Y-%m') AS posteringsmaaned"}
+
+INDEX_COLUMNS = ("_file_name", "_line_number")
+
+# The raw tables with a suite in expectations/raw_sources.py, one blocking check each.
+SUITE_TABLES = (
+    "organisation",
+    "budget",
+    "posteringer",
+    "befolkning",
+    "aktivitet",
+    "ansaettelser",
+    "fravaer",
+    "udvalg",
+    "maal",
+    "indikatorer",
+    "indikatorvaerdier",
+    "spoergsmaal",
+    "besvarelser",
+    "inviterede",
+    "forslag",
+    "benchmark",
+)
+
+File = tuple[str, str, int]  # (SHA-256, file name, rows in the raw table)
+
+
+@dataclass(frozen=True)
+class Batch:
+    files: tuple[File, ...]
+    future: object  # concurrent.futures.Future of an expectations.runner.SuiteResult
+
+
+_pending: dict[tuple[str, str], list[Batch]] = {}
+_pending_lock = threading.Lock()
+
+
+def file_batches(files: list[File], limit: int = BATCH_ROWS) -> list[list[File]]:
+    """Consecutive whole files, each batch at most limit rows (a larger file alone)."""
+    batches, current, rows = [], [], 0
+    for file in files:
+        if current and rows + file[2] > limit:
+            batches.append(current)
+            current, rows = [], 0
+        current.append(file)
+        rows += file[2]
+    if current:
+        batches.append(current)
+    return batches
+
+
+def batch_label(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{names[0]} to {names[-1]} ({len(names)} files)"
+
+
+def suite_build(table: str):
+    from expectations import raw_sources
+
+    return getattr(raw_sources, table)
+
+
+def submit(con, table: str, files: list[File]) -> Batch:
+    """Read the rows of files from raw.table and hand them to a GX worker."""
+    from expectations import pool
+
+    shas = [sha for sha, _, _ in files]
+    rows = warehouse.arrow(
+        con,
+        f"SELECT *{EXTRA_COLUMNS.get(table, '')} FROM raw.{table} "
+        f"WHERE _file_sha256 IN ({', '.join('?' for _ in shas)})",
+        shas,
+    )
+    future = pool.validate(
+        rows,
+        f"raw.{table}",
+        suite_build(table),
+        batch=batch_label([name for _, name, _ in files]),
+        index_columns=INDEX_COLUMNS,
+    )
+    return Batch(tuple(files), future)
+
+
+class Batcher:
+    """One ingest step's loaded files, batched per raw table and handed on as they fill."""
+
+    def __init__(self, run_id: str, tables: list[str]):
+        self.run_id = run_id
+        self.current: dict[str, list[File]] = {
+            table: [] for table in tables if table in SUITE_TABLES
+        }
+
+    def loaded(self, con, sha: str, name: str) -> None:
+        """A file was committed: its rows join its tables' batches."""
+        for table, current in self.current.items():
+            rows = con.execute(
+                f"SELECT count(*) FROM raw.{table} WHERE _file_sha256 = ?", [sha]
+            ).fetchall()[0][0]
+            if not rows:
+                continue
+            if current and sum(file[2] for file in current) + rows > BATCH_ROWS:
+                self._hand_on(con, table)
+            self.current[table].append((sha, name, rows))
+
+    def finish(self, con) -> None:
+        for table, current in self.current.items():
+            if current:
+                self._hand_on(con, table)
+
+    def _hand_on(self, con, table: str) -> None:
+        batch = submit(con, table, self.current[table])
+        with _pending_lock:
+            _pending.setdefault((self.run_id, table), []).append(batch)
+        self.current[table] = []
+
+
+def collect(con, run_id: str, table: str) -> list:
+    """The SuiteResults of every row of raw.table the run loaded, in file order: the batches
+    handed on during the ingest whose rows are unchanged, and new batches for the rest."""
+    from expectations import pool
+
+    files = con.execute(
+        f"SELECT _file_sha256, any_value(_file_name), count(*) FROM raw.{table} "
+        "WHERE _file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
+        "WHERE run_id = ? AND status = 'loaded') GROUP BY 1 ORDER BY 2",
+        [run_id],
+    ).fetchall()
+    rows_now = {sha: rows for sha, _, rows in files}
+    with _pending_lock:
+        handed_on = _pending.pop((run_id, table), [])
+    batches, covered = [], set()
+    for batch in handed_on:
+        if all(rows_now.get(sha) == rows for sha, _, rows in batch.files):
+            batches.append(batch)
+            covered.update(sha for sha, _, _ in batch.files)
+        else:
+            batch.future.cancel()  # validated rows that are no longer there: not reported
+    rest = [file for file in files if file[0] not in covered]
+    batches += [submit(con, table, part) for part in file_batches(rest)]
+    order = {sha: position for position, (sha, _, _) in enumerate(files)}
+    batches.sort(key=lambda batch: min(order[sha] for sha, _, _ in batch.files))
+    return [pool.result(batch.future) for batch in batches]
+
+
+def discard(run_id: str) -> None:
+    """Forget the batches a run handed on (a run that ended before its checks)."""
+    with _pending_lock:
+        for key in [key for key in _pending if key[0] == run_id]:
+            for batch in _pending.pop(key):
+                batch.future.cancel()

@@ -1,0 +1,188 @@
+"""GX validations in worker processes beside the pipeline.
+
+GX is Python through and through: its import (3-5 s) and the metric graph it builds per
+expectation (about 25 ms) hold the interpreter, while the pipeline's own process has DuckDB
+and dbt to drive. Validations therefore run in a small pool of processes, started when a
+run starts: the GX import happens beside Dagster's start-up, a raw table's batches are
+validated while the next landing files load, and the marts' suites use both cores.
+
+Frames travel as Arrow tables (their buffers pickled through the pool's pipe) and become
+the same pandas frame in the worker (`dagster_project.lib.warehouse.to_frame`). The worker
+returns GX's result (`runner.SuiteResult`), which the calling step stores and reports as
+before. `MAALBAR_GX_WORKERS=0` validates in the calling process instead.
+
+This module imports nothing heavy: `maalbar run` starts the pool before it imports Dagster.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+WORKERS_VARIABLE = "MAALBAR_GX_WORKERS"
+
+_lock = threading.Lock()
+_workers: list[ProcessPoolExecutor] = []  # one process each, the least busy takes a task
+_busy: dict[int, int] = {}  # tasks in flight per worker (by id)
+_slots: threading.BoundedSemaphore | None = None
+
+
+class ValidationProcessFailed(RuntimeError):
+    """A worker process ended in the middle of a validation (killed, or out of memory)."""
+
+
+def workers() -> int:
+    """How many worker processes: MAALBAR_GX_WORKERS, else one per core up to two (on two
+    cores one validates while the other drives DuckDB; more would only add GX imports)."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip()
+    if value:
+        try:
+            count = int(value)
+        except ValueError:
+            raise ValueError(f"{WORKERS_VARIABLE} must be a whole number, not {value!r}") from None
+        if count < 0:
+            raise ValueError(f"{WORKERS_VARIABLE} must be 0 or more, not {count}")
+        return count
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def start(count: int = 1) -> None:
+    """Start workers (once per process) up to count, at most workers(); returns at once,
+    while they import GX. A run starts one, which validates the raw tables as they load;
+    the dbt step starts the rest (`grow`), for the marts' suites after it: a second GX
+    import during the start-up would compete with it for the two cores."""
+    global _slots
+    with _lock:
+        if _slots is None:
+            # Room for one waiting task per worker beyond the one it runs: a fast ingest
+            # waits for the validations instead of piling frames up in memory.
+            _slots = threading.BoundedSemaphore(2 * max(1, workers()))
+        while len(_workers) < min(count, workers()):
+            worker = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+            )
+            worker.submit(_ready)  # the process and its GX import start now, not at the first task
+            _workers.append(worker)
+            _busy[id(worker)] = 0
+
+
+def grow() -> None:
+    """Start every worker workers() allows."""
+    start(workers())
+
+
+def shutdown() -> None:
+    """Stop the workers (idle ones end at once); the next validation starts new ones."""
+    global _slots
+    with _lock:
+        stopping = _workers[:]
+        _workers.clear()
+        _busy.clear()
+        _slots = None
+    for worker in stopping:
+        worker.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown)
+
+
+def submit(function: Callable, *args) -> Future:
+    """function(*args) in the least busy worker (function and arguments must pickle:
+    module-level functions, functools.partial of them, Arrow tables, plain data). With
+    MAALBAR_GX_WORKERS=0, in the calling process."""
+    if workers() == 0:
+        future: Future = Future()
+        try:
+            future.set_result(function(*args))
+        except BaseException as err:  # noqa: BLE001 - handed to whoever waits, as a pool does
+            future.set_exception(err)
+        return future
+    start()
+    slots = _slots
+    slots.acquire()
+    with _lock:
+        worker = min(_workers, key=lambda w: _busy[id(w)])
+        _busy[id(worker)] += 1
+    try:
+        future = worker.submit(function, *args)
+    except BrokenProcessPool as err:
+        slots.release()
+        shutdown()
+        raise ValidationProcessFailed(_died(err)) from err
+    except BaseException:
+        slots.release()
+        raise
+    future.add_done_callback(lambda _: _done(worker, slots))
+    return future
+
+
+def _done(worker: ProcessPoolExecutor, slots: threading.BoundedSemaphore) -> None:
+    slots.release()
+    with _lock:
+        if id(worker) in _busy:
+            _busy[id(worker)] -= 1
+
+
+def _died(err: BaseException) -> str:
+    return (
+        "a GX validation process ended unexpectedly (killed, or out of memory; "
+        f"{WORKERS_VARIABLE}=1 runs one at a time, 0 in the pipeline's process): {err}"
+    )
+
+
+def result(future: Future):
+    """The future's result; a worker that died is reported as such, and the pool is
+    replaced for what comes next."""
+    try:
+        return future.result()
+    except BrokenProcessPool as err:
+        shutdown()
+        raise ValidationProcessFailed(_died(err)) from err
+
+
+def validate(
+    table,
+    suite_name: str,
+    build: Callable,
+    batch: str | None = None,
+    index_columns: Sequence[str] = (),
+) -> Future:
+    """Validate an Arrow table with the expectations build(frame) returns, in a worker.
+    The future holds the runner.SuiteResult."""
+    return submit(_validate, table, suite_name, build, batch, tuple(index_columns))
+
+
+def _validate(table, suite_name, build, batch, index_columns):
+    from dagster_project.lib.warehouse import to_frame
+    from expectations.runner import run_suite
+
+    return run_suite(to_frame(table), suite_name, build, batch, index_columns)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+def _warm() -> None:
+    """Each worker's start: import GX and validate a two-row frame, so that the first real
+    validation finds GX's modules and registries loaded. A worker exits without tearing
+    down GX's objects (as `maalbar` itself does); it holds no open file."""
+    import pandas as pd
+
+    import expectations.marts  # noqa: F401 - the suites' modules, loaded once
+    import expectations.raw_sources  # noqa: F401
+    from expectations.runner import run_suite
+
+    atexit.register(os._exit, 0)
+    run_suite(pd.DataFrame({"x": [1, 2]}), "warm", _warm_suite)
+
+
+def _warm_suite(frame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToNotBeNull(column="x")]

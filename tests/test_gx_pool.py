@@ -1,0 +1,125 @@
+"""GX validations in worker processes (expectations/pool.py), and the raw tables' batches
+handed to them while files load (dagster_project/lib/raw_validation.py)."""
+
+import os
+
+import duckdb
+import pytest
+
+from dagster_project.defs.ingest.assets import ALL_SPECS
+from dagster_project.lib import loader, raw_validation, warehouse
+from expectations import pool, raw_sources
+from expectations.runner import run_suite
+
+INDEX = ("_file_name", "_line_number")
+
+
+@pytest.fixture
+def one_worker(monkeypatch):
+    monkeypatch.setenv(pool.WORKERS_VARIABLE, "1")
+    yield
+    pool.shutdown()
+
+
+def _udvalg_rows(con):
+    con.execute(
+        "CREATE TABLE t AS SELECT * FROM (VALUES "
+        "('OEU', 'Økonomiudvalget', 'k.xlsx', 'abc', 2), "
+        "('OEU', NULL, 'k.xlsx', 'abc', 3), "
+        "('BUU', 'Børne- og Ungeudvalget', 'k.xlsx', 'abc', 4)"
+        ") v(fagudvalg, navn, _file_name, _file_sha256, _line_number)"
+    )
+    return warehouse.arrow(con, "SELECT * FROM t")
+
+
+def test_a_suite_validated_in_a_worker_reports_what_it_reports_here(one_worker):
+    con = duckdb.connect()
+    rows = _udvalg_rows(con)
+    here = run_suite(warehouse.to_frame(rows), "raw.udvalg", raw_sources.udvalg, "k.xlsx", INDEX)
+    there = pool.result(pool.validate(rows, "raw.udvalg", raw_sources.udvalg, "k.xlsx", INDEX))
+    assert pool.result(pool.submit(os.getpid)) != os.getpid()  # it ran elsewhere
+    assert (there.suite, there.batch, there.rows) == ("raw.udvalg", "k.xlsx", 3)
+    assert there.outcomes == here.outcomes
+    failed = {o.column for o in there.outcomes if not o.passed}
+    assert failed == {"fagudvalg", "navn"}  # the duplicate and the missing name
+    # Where each unexpected value stands, as the check reports it.
+    assert '"k.xlsx"' in next(o.observed for o in there.outcomes if o.column == "navn")
+    assert there.result_document["statistics"] == here.result_document["statistics"]
+    assert [(e["type"], e["kwargs"]) for e in there.suite_document["expectations"]] == [
+        (e["type"], e["kwargs"]) for e in here.suite_document["expectations"]
+    ]
+
+
+def test_no_workers_validates_in_the_calling_process(monkeypatch):
+    monkeypatch.setenv(pool.WORKERS_VARIABLE, "0")
+    assert pool.result(pool.submit(os.getpid)) == os.getpid()
+    with pytest.raises(ZeroDivisionError):
+        pool.result(pool.submit(divmod, 1, 0))
+
+
+def test_a_worker_that_dies_is_reported_and_the_next_task_gets_a_new_one(one_worker):
+    with pytest.raises(pool.ValidationProcessFailed, match="GX validation process ended"):
+        pool.result(pool.submit(os._exit, 3))
+    assert pool.result(pool.submit(os.getpid)) != os.getpid()
+
+
+def test_the_worker_count_is_checked(monkeypatch):
+    monkeypatch.setenv(pool.WORKERS_VARIABLE, "two")
+    with pytest.raises(ValueError, match="MAALBAR_GX_WORKERS must be a whole number"):
+        pool.workers()
+    monkeypatch.setenv(pool.WORKERS_VARIABLE, "-1")
+    with pytest.raises(ValueError, match="0 or more"):
+        pool.workers()
+
+
+def _land(con, name: str, committees: list[str], run_id: str = "r1") -> None:
+    con.execute(
+        "INSERT INTO meta.file_ledger (file_name, file_sha256, source, raw_table, status, run_id) "
+        "VALUES (?, ?, 'maalkatalog', 'udvalg', 'loaded', ?)",
+        [name, f"sha-{name}", run_id],
+    )
+    for line, committee in enumerate(committees, start=2):
+        con.execute(
+            "INSERT INTO raw.udvalg BY NAME SELECT ? AS fagudvalg, ? AS navn, "
+            "? AS _file_name, ? AS _file_sha256, ? AS _line_number",
+            [committee, f"udvalg {committee}", name, f"sha-{name}", line],
+        )
+
+
+def test_raw_batches_handed_on_while_loading_are_used_unless_their_rows_changed(
+    tmp_path, monkeypatch, one_worker
+):
+    monkeypatch.setattr(raw_validation, "BATCH_ROWS", 2)
+    submitted = []
+    submit = raw_validation.submit
+
+    def counting_submit(con, table, files):
+        submitted.append([name for _, name, _ in files])
+        return submit(con, table, files)
+
+    monkeypatch.setattr(raw_validation, "submit", counting_submit)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    loader.ensure_tables(con, ALL_SPECS)
+    batcher = raw_validation.Batcher("r1", ["udvalg", "maal", "kalender"])
+    assert list(batcher.current) == ["udvalg", "maal"]  # tables with a suite
+    _land(con, "a.xlsx", ["A1", "A2"])
+    batcher.loaded(con, "sha-a.xlsx", "a.xlsx")
+    _land(con, "b.xlsx", ["B1", "B2"])
+    batcher.loaded(con, "sha-b.xlsx", "b.xlsx")  # a's batch is full: handed on
+    batcher.finish(con)  # b's, too; maal got no rows and hands on nothing
+    assert submitted == [["a.xlsx"], ["b.xlsx"]]
+    # Later in the run, one of b's rows is replaced away, and a file no batch saw arrives.
+    con.execute("DELETE FROM raw.udvalg WHERE fagudvalg = 'B2'")
+    _land(con, "c.xlsx", ["C1"])
+    _land(con, "other-run.xlsx", ["D1"], run_id="r0")
+
+    results = raw_validation.collect(con, "r1", "udvalg")
+
+    assert submitted[2:] == [["b.xlsx", "c.xlsx"]]  # a's batch stood; b's was done again
+    assert [(r.batch, r.rows) for r in results] == [
+        ("a.xlsx", 2),
+        ("b.xlsx to c.xlsx (2 files)", 2),
+    ]
+    assert all(r.passed for r in results)
+    assert raw_validation.collect(con, "r1", "maal") == []
+    assert not raw_validation._pending  # nothing left behind
