@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: loading the definitions needs no pandas
+
 
 PERIOD_REGEX = r"^[0-9]{4}(?:-(?:0[1-9]|1[0-2]))?$"
 # Shares that cannot leave 0..100 by definition (forbrugsprocent can: overspending).

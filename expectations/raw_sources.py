@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: loading the definitions needs no pandas
+
 
 FUNKTION_REGEX = r"^[0-9]\.[0-9]{2}\.[0-9]{2}$"
 LINEAGE = ["_file_name", "_file_sha256", "_line_number"]

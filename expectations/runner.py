@@ -15,8 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd  # annotations only: loading the definitions needs no pandas
+
 
 # GX shows progress bars by default; a pipeline log wants none.
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

@@ -123,3 +123,35 @@ def test_raw_batches_handed_on_while_loading_are_used_unless_their_rows_changed(
     assert all(r.passed for r in results)
     assert raw_validation.collect(con, "r1", "maal") == []
     assert not raw_validation._pending  # nothing left behind
+
+
+def test_data_docs_begun_early_are_rendered_again_if_a_validation_came_after(
+    tmp_path, monkeypatch, one_worker
+):
+    from dagster_project.defs import docs
+    from dagster_project.defs.quality import store_results
+    from dagster_project.lib import config
+
+    monkeypatch.setenv("MAALBAR_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MAALBAR_WAREHOUSE_PATH", raising=False)
+    settings = config.settings()
+    frame = warehouse.to_frame(_udvalg_rows(duckdb.connect()))
+    first, second = (
+        run_suite(frame, "raw.udvalg", raw_sources.udvalg, batch, INDEX)
+        for batch in ("a.xlsx", "b.xlsx")
+    )
+    with warehouse.connect(settings) as con:
+        store_results(con, "r1", "raw.udvalg", "gx_suite", [first])
+    docs.begin_gx_docs(settings, "r1")
+    with warehouse.connect(settings) as con:
+        store_results(con, "r1", "raw.udvalg", "gx_suite", [second])
+
+    site = docs.build_gx_docs(settings, "r1")
+
+    pages = sorted(p.name for p in (site.parent / "validations").rglob("*.html"))
+    assert pages == ["a.xlsx.html", "b.xlsx.html"]
+    assert "r1" not in docs._early
+    # Begun early and nothing added since: the early site is the site.
+    docs.begin_gx_docs(settings, "r1")
+    rendering = docs._early["r1"][1]
+    assert docs.build_gx_docs(settings, "r1") == rendering.result() == site

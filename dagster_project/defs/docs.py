@@ -39,16 +39,45 @@ def build_dbt_docs(target: Path) -> bool:
 
 def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
     """The GX Data Docs site of this run's validations in docs/gx (None if it validated
-    nothing): every raw file and published mart validated, expectation by expectation."""
+    nothing): every raw file and published mart validated, expectation by expectation.
+    Rendered by a GX worker (`expectations/pool.py`; GX is not imported here). A rendering
+    begun early (`begin_gx_docs`) is used when it holds every validation of the run."""
     from expectations import pool
 
-    rendering = render_gx_docs(settings, run_id)
+    early = _early.pop(run_id, None)
+    if early is not None:
+        validated, rendering = early
+        site = pool.result(rendering)  # also: never two renderings into docs/gx at once
+        if validated == _validations(settings, run_id):
+            return site
+    rendering = _render(settings, run_id)
     return None if rendering is None else pool.result(rendering)
 
 
-def render_gx_docs(settings: config.Settings, run_id: str):
-    """build_gx_docs handed to a GX worker (`expectations/pool.py`; GX is not imported
-    here): a future of the site's index page, or None if the run validated nothing."""
+def begin_gx_docs(settings: config.Settings, run_id: str) -> None:
+    """Start rendering the run's GX Data Docs in a worker now (the last GX check, while the
+    publication is written); build_gx_docs collects it."""
+    rendering = _render(settings, run_id)
+    if rendering is not None:
+        _early[run_id] = (_validations(settings, run_id), rendering)
+
+
+# Renderings begun early, by run: (validations they hold, future of the index page).
+_early: dict[str, tuple[int, object]] = {}
+
+
+def _validations(settings: config.Settings, run_id: str) -> int:
+    with warehouse.connect(settings, read_only=True) as con:
+        if not warehouse.has_table(con, "meta", "gx_validations"):
+            return 0
+        return con.execute(
+            "SELECT count(*) FROM meta.gx_validations WHERE run_id = ?", [run_id]
+        ).fetchall()[0][0]
+
+
+def _render(settings: config.Settings, run_id: str):
+    """A future of the Data Docs' index page, rendered in a worker; None if the run
+    validated nothing."""
     from expectations import pool
     from expectations.runner import StoredValidation, build_data_docs
 
@@ -120,16 +149,15 @@ font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
     "the run's validations and the data-quality report of the current publication.",
 )
 def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    from expectations import pool
-
     settings = config.settings()
-    # A GX worker renders the Data Docs while this process writes the other two.
-    gx_rendering = render_gx_docs(settings, context.run_id)
+    if context.run_id not in _early:
+        # A GX worker renders the Data Docs while this process writes the other two.
+        begin_gx_docs(settings, context.run_id)
     dbt_docs = settings.docs_dir / "dbt"
     rebuilt = build_dbt_docs(dbt_docs)
     report = settings.docs_dir / "kvalitet.html"
     checks = write_quality_report(settings.published_path, report)
-    gx_docs = None if gx_rendering is None else pool.result(gx_rendering)
+    gx_docs = build_gx_docs(settings, context.run_id)
     with warehouse.connect(settings, read_only=True) as con:
         loaded = con.execute(
             "SELECT raw_table, source, file_name FROM meta.file_ledger "
