@@ -29,7 +29,9 @@ WORKERS_VARIABLE = "MAALBAR_GX_WORKERS"
 _lock = threading.Lock()
 _workers: list[ProcessPoolExecutor] = []  # one process each, the least busy takes a task
 _busy: dict[int, int] = {}  # tasks in flight per worker (by id)
-_slots: threading.BoundedSemaphore | None = None
+# Tasks in flight, at most two per started worker (the one it runs, one waiting): a fast
+# ingest waits for the validations instead of piling frames up in memory.
+_room = threading.Condition(_lock)
 
 
 class ValidationProcessFailed(RuntimeError):
@@ -56,12 +58,7 @@ def start(count: int = 1) -> None:
     while they import GX. A run starts one, which validates the raw tables as they load;
     the dbt step starts the rest (`grow`), for the marts' suites after it: a second GX
     import during the start-up would compete with it for the two cores."""
-    global _slots
     with _lock:
-        if _slots is None:
-            # Room for one waiting task per worker beyond the one it runs: a fast ingest
-            # waits for the validations instead of piling frames up in memory.
-            _slots = threading.BoundedSemaphore(2 * max(1, workers()))
         while len(_workers) < min(count, workers()):
             worker = ProcessPoolExecutor(
                 1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
@@ -69,6 +66,7 @@ def start(count: int = 1) -> None:
             worker.submit(_ready)  # the process and its GX import start now, not at the first task
             _workers.append(worker)
             _busy[id(worker)] = 0
+        _room.notify_all()
 
 
 def grow() -> None:
@@ -78,12 +76,11 @@ def grow() -> None:
 
 def shutdown() -> None:
     """Stop the workers (idle ones end at once); the next validation starts new ones."""
-    global _slots
     with _lock:
         stopping = _workers[:]
         _workers.clear()
         _busy.clear()
-        _slots = None
+        _room.notify_all()
     for worker in stopping:
         worker.shutdown(wait=True, cancel_futures=True)
 
@@ -103,29 +100,31 @@ def submit(function: Callable, *args) -> Future:
             future.set_exception(err)
         return future
     start()
-    slots = _slots
-    slots.acquire()
-    with _lock:
+    with _room:
+        # An empty pool (shut down meanwhile) is started again by the next submit.
+        _room.wait_for(lambda: not _workers or sum(_busy.values()) < 2 * len(_workers))
+        if not _workers:
+            raise ValidationProcessFailed("the GX workers were stopped")
         worker = min(_workers, key=lambda w: _busy[id(w)])
         _busy[id(worker)] += 1
     try:
         future = worker.submit(function, *args)
     except BrokenProcessPool as err:
-        slots.release()
+        _done(worker)
         shutdown()
         raise ValidationProcessFailed(_died(err)) from err
     except BaseException:
-        slots.release()
+        _done(worker)
         raise
-    future.add_done_callback(lambda _: _done(worker, slots))
+    future.add_done_callback(lambda _: _done(worker))
     return future
 
 
-def _done(worker: ProcessPoolExecutor, slots: threading.BoundedSemaphore) -> None:
-    slots.release()
-    with _lock:
+def _done(worker: ProcessPoolExecutor) -> None:
+    with _room:
         if id(worker) in _busy:
             _busy[id(worker)] -= 1
+            _room.notify_all()
 
 
 def _died(err: BaseException) -> str:

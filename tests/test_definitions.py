@@ -54,3 +54,22 @@ def test_lineage_runs_from_landing_files_to_the_publication():
 def test_the_job_runs_steps_in_one_process():
     job = defs.resolve_job_def("maalbar")
     assert job.executor_def.name == "in_process"
+
+
+def test_an_incremental_run_ingests_only_the_sources_with_something_to_load():
+    from dagster_project.defs.transform import incremental_selection
+
+    job = defs.resolve_job_def("maalbar")
+    # A new postings month, and a budget file still quarantined in the landing folder.
+    assets, checks = incremental_selection(job, {"posteringer"}, {"budget"})
+    raw = {key.path[-1] for key in assets if key.path[0] == "raw"}
+    assert raw == {"posteringer", "budget", "kalender"}
+    budget, absence = dg.AssetKey(["raw", "budget"]), dg.AssetKey(["raw", "fravaer"])
+    assert dg.AssetCheckKey(budget, "no_quarantined_files") in checks  # must stop the run
+    assert dg.AssetCheckKey(dg.AssetKey(["raw", "posteringer"]), "gx_suite") in checks
+    assert not any(check.asset_key == absence for check in checks)
+    assert dg.AssetKey(["published", "maalbar"]) in assets
+    # One sheet of the goal catalogue brings the workbook's whole ingest step.
+    assets, _ = incremental_selection(job, {"udvalg"})
+    raw = {key.path[-1] for key in assets if key.path[0] == "raw"}
+    assert raw == {"udvalg", "maal", "indikatorer", "kalender"}

@@ -284,16 +284,32 @@ def dbt_executable() -> str:
 SUBSET_LIMIT = 190
 
 
-def incremental_selection(job: dg.JobDefinition, changed: set[str]):
+def incremental_selection(job: dg.JobDefinition, changed: set[str], quarantined=frozenset()):
     """The job's assets and checks without the dbt models that no changed raw table reaches,
     and without their tests and GX suites: they passed them when they were built, from the
-    same inputs. Every other step runs: ingest sees the landing folder, and the publication
-    is built from all marts."""
+    same inputs. Ingest runs for the raw tables with something to load (changed) or with a
+    quarantined file still in the landing folder (quarantined), whose blocking check must
+    stop the run again; the other sources have no new file, so their steps would load and
+    validate nothing. The calendar is rebuilt (it follows the code), and the publication is
+    built from all marts."""
+    from dagster_project.defs.ingest.assets import ingest_assets, kalender
+
     graph = job.asset_layer.asset_graph
     dbt_keys = set(maalbar_dbt_assets.keys)
     raw = [dg.AssetKey(["raw", table]) for table in changed]
     reached = dg.AssetSelection.assets(*raw).downstream(include_self=False).resolve(graph)
-    assets = {key for key in graph.get_all_asset_keys() if key not in dbt_keys or key in reached}
+    loading = set(changed) | set(quarantined)
+    idle = {
+        key
+        for definition in ingest_assets
+        if definition is not kalender and not any(k.path[-1] in loading for k in definition.keys)
+        for key in definition.keys
+    }
+    assets = {
+        key
+        for key in graph.get_all_asset_keys()
+        if (key not in dbt_keys or key in reached) and key not in idle
+    }
     checks = {check for check in graph.asset_check_keys if check.asset_key in assets}
     if len(assets & dbt_keys) + len(checks & maalbar_dbt_assets.check_keys) > SUBSET_LIMIT:
         return None

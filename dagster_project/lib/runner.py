@@ -98,7 +98,9 @@ def _run_pipeline(
     job = defs.resolve_job_def("maalbar")
     tags = {}
     changed = changed_tables(settings, landing) if settings.warehouse_path.exists() else None
-    selection = incremental_selection(job, changed) if changed is not None else None
+    selection = None
+    if changed is not None:
+        selection = incremental_selection(job, changed, _quarantined_tables(settings, landing))
     if selection is not None:
         # dbt builds only what the changed raw tables reach; the rest is as last published.
         job = job.get_subset(asset_selection=selection[0], asset_check_selection=selection[1])
@@ -204,6 +206,14 @@ def _redirected(log, quiet: bool):
             yield
     finally:
         root.handlers = saved
+
+
+def _quarantined_tables(settings: Settings, landing: list) -> set[str]:
+    """The raw tables of the landing files whose current bytes are quarantined."""
+    with warehouse.connect(settings, read_only=True) as con:
+        found = ledger.quarantined_in_landing(con, [(name, sha) for name, sha, _ in landing])
+    names = {name for name, _ in found}
+    return {table for name, _, tables in landing if name in names for table in tables}
 
 
 def _quarantine_reasons(settings: Settings, present: list[tuple[str, str]]) -> list[str]:
