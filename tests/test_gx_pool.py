@@ -155,3 +155,28 @@ def test_data_docs_begun_early_are_rendered_again_if_a_validation_came_after(
     docs.begin_gx_docs(settings, "r1")
     rendering = docs._early["r1"][1]
     assert docs.build_gx_docs(settings, "r1") == rendering.result() == site
+
+
+def test_a_raw_check_validates_every_row_loaded_since_the_last_publication(
+    tmp_path, monkeypatch, one_worker
+):
+    from dagster_project.defs.transform import STATE_DDL
+
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    loader.ensure_tables(con, ALL_SPECS)
+    _land(con, "published.xlsx", ["P1"], run_id="r0")
+    _land(con, "failed.xlsx", ["F1", "F1"], run_id="r1")  # its run stopped at this check
+    _land(con, "new.xlsx", ["N1"], run_id="r2")
+    con.execute("UPDATE meta.file_ledger SET seen_at = TIMESTAMP '2026-11-01 06:00'")
+    con.execute(
+        "UPDATE meta.file_ledger SET seen_at = TIMESTAMP '2026-11-02 06:00' WHERE run_id <> 'r0'"
+    )
+    # Before any publication, everything loaded is unpublished.
+    assert [r.rows for r in raw_validation.collect(con, "r2", "udvalg")] == [4]
+    con.execute(STATE_DDL)
+    con.execute("INSERT INTO meta.dbt_state VALUES ('key', 'r0', TIMESTAMP '2026-11-01 07:00')")
+
+    [result] = raw_validation.collect(con, "r2", "udvalg")
+
+    assert (result.batch, result.rows) == ("failed.xlsx to new.xlsx (2 files)", 3)
+    assert not result.passed  # the duplicate committee fails again

@@ -114,7 +114,8 @@ def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
         name="gx_suite",
         blocking=True,
         description=f"Great Expectations suite expectations/raw_sources.py:{table} "
-        "on the rows this run loaded; unexpected values are reported with file and line.",
+        "on the rows loaded since the last publication (this run's, and those of runs that "
+        "stopped before publishing); unexpected values are reported with file and line.",
     )
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         run_id = context.op_execution_context.run_id

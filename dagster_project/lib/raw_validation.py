@@ -1,7 +1,10 @@
 """The raw tables' GX suites, validated in batches of whole files while the files load.
 
-A raw table is validated on the rows the current run loaded (earlier rows passed when they
-came), in batches of whole files of at most BATCH_ROWS rows (a larger file alone): GX's cost
+A raw table is validated on the rows no publication was built from yet: those the current
+run loaded, and those of runs since the last publication, which stopped before publishing
+(perhaps at this very check: a failed suite fails again until the file is replaced). Rows
+published earlier passed when they came. Batches are whole files of at most BATCH_ROWS
+rows (a larger file alone): GX's cost
 per validation is paid per batch, and memory stays bounded by the batch. The ingest step
 hands each batch to the GX workers (`expectations.pool`) as soon as its files are committed
 (`Batcher`), so it is validated while the next files load; the table's check step collects
@@ -139,15 +142,18 @@ class Batcher:
 
 
 def collect(con, run_id: str, table: str) -> list:
-    """The SuiteResults of every row of raw.table the run loaded, in file order: the batches
-    handed on during the ingest whose rows are unchanged, and new batches for the rest."""
+    """The SuiteResults of every row of raw.table not yet published, in file order: the
+    batches handed on during the ingest whose rows are unchanged, and new batches for the
+    rest (files of earlier runs that did not publish, or rows a later file replaced)."""
     from expectations import pool
 
+    published = last_publication(con)
     files = con.execute(
         f"SELECT _file_sha256, any_value(_file_name), count(*) FROM raw.{table} "
         "WHERE _file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
-        "WHERE run_id = ? AND status = 'loaded') GROUP BY 1 ORDER BY 2",
-        [run_id],
+        "WHERE status = 'loaded' AND (run_id = ? OR ?::TIMESTAMP IS NULL OR seen_at >= ?)) "
+        "GROUP BY 1 ORDER BY 2",
+        [run_id, published, published],
     ).fetchall()
     rows_now = {sha: rows for sha, _, rows in files}
     with _pending_lock:
@@ -164,6 +170,13 @@ def collect(con, run_id: str, table: str) -> list:
     order = {sha: position for position, (sha, _, _) in enumerate(files)}
     batches.sort(key=lambda batch: min(order[sha] for sha, _, _ in batch.files))
     return [pool.result(batch.future) for batch in batches]
+
+
+def last_publication(con):
+    """When the last publication recorded its build (`meta.dbt_state`); None before any."""
+    if not warehouse.has_table(con, "meta", "dbt_state"):
+        return None
+    return con.execute("SELECT max(completed_at) FROM meta.dbt_state").fetchall()[0][0]
 
 
 def discard(run_id: str) -> None:
