@@ -75,7 +75,8 @@ def grow() -> None:
 
 
 def shutdown() -> None:
-    """Stop the workers (idle ones end at once); the next validation starts new ones."""
+    """Stop the workers (idle ones end at once; waiting tasks are cancelled); the next
+    validation starts new ones."""
     with _lock:
         stopping = _workers[:]
         _workers.clear()
@@ -99,32 +100,47 @@ def submit(function: Callable, *args) -> Future:
         except BaseException as err:  # noqa: BLE001 - handed to whoever waits, as a pool does
             future.set_exception(err)
         return future
-    start()
-    with _room:
-        # An empty pool (shut down meanwhile) is started again by the next submit.
-        _room.wait_for(lambda: not _workers or sum(_busy.values()) < 2 * len(_workers))
-        if not _workers:
-            raise ValidationProcessFailed("the GX workers were stopped")
-        worker = min(_workers, key=lambda w: _busy[id(w)])
-        _busy[id(worker)] += 1
+    while True:
+        start()  # again after a worker died and was let go
+        with _room:
+            if _workers and sum(_busy.values()) < 2 * len(_workers):
+                worker = min(_workers, key=lambda w: _busy[id(w)])
+                _busy[id(worker)] += 1
+                break
+            if _workers:
+                _room.wait()
     try:
         future = worker.submit(function, *args)
-    except BrokenProcessPool as err:
-        _done(worker)
-        shutdown()
-        raise ValidationProcessFailed(_died(err)) from err
-    except BaseException:
-        _done(worker)
+    except BaseException as err:
+        with _room:
+            if id(worker) in _busy:
+                _busy[id(worker)] -= 1
+            _room.notify_all()
+        if isinstance(err, BrokenProcessPool):
+            _let_go(worker)
+            raise ValidationProcessFailed(_died(err)) from err
         raise
-    future.add_done_callback(lambda _: _done(worker))
+    future.add_done_callback(lambda done: _done(worker, done))
     return future
 
 
-def _done(worker: ProcessPoolExecutor) -> None:
+def _done(worker: ProcessPoolExecutor, future: Future) -> None:
+    """A task ended: room for the next; a worker whose process died is let go (the others
+    carry on with their tasks), and the next submit starts a new one if none is left."""
     with _room:
         if id(worker) in _busy:
             _busy[id(worker)] -= 1
-            _room.notify_all()
+        _room.notify_all()
+    if not future.cancelled() and isinstance(future.exception(), BrokenProcessPool):
+        _let_go(worker)
+
+
+def _let_go(worker: ProcessPoolExecutor) -> None:
+    with _room:
+        if worker in _workers:
+            _workers.remove(worker)
+            del _busy[id(worker)]
+        _room.notify_all()
 
 
 def _died(err: BaseException) -> str:
@@ -135,12 +151,10 @@ def _died(err: BaseException) -> str:
 
 
 def result(future: Future):
-    """The future's result; a worker that died is reported as such, and the pool is
-    replaced for what comes next."""
+    """The future's result; a worker that died is reported as such (and was let go)."""
     try:
         return future.result()
     except BrokenProcessPool as err:
-        shutdown()
         raise ValidationProcessFailed(_died(err)) from err
 
 

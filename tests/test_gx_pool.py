@@ -63,6 +63,22 @@ def test_a_worker_that_dies_is_reported_and_the_next_task_gets_a_new_one(one_wor
     assert pool.result(pool.submit(os.getpid)) != os.getpid()
 
 
+def test_the_other_worker_carries_on_when_one_dies(monkeypatch):
+    import time
+
+    monkeypatch.setenv(pool.WORKERS_VARIABLE, "2")
+    pool.grow()
+    try:
+        slow = pool.submit(time.sleep, 2)  # on one worker; the next task goes to the other
+        with pytest.raises(pool.ValidationProcessFailed):
+            pool.result(pool.submit(os._exit, 3))
+        assert pool.result(slow) is None  # finished, not cancelled
+        assert len(pool._workers) == 1
+        assert pool.result(pool.submit(os.getpid)) != os.getpid()  # the one left works on
+    finally:
+        pool.shutdown()
+
+
 def test_the_worker_count_is_checked(monkeypatch):
     monkeypatch.setenv(pool.WORKERS_VARIABLE, "two")
     with pytest.raises(ValueError, match="MAALBAR_GX_WORKERS must be a whole number"):
