@@ -2,11 +2,13 @@
 handed to them while files load (dagster_project/lib/raw_validation.py)."""
 
 import os
+from datetime import datetime
 
 import duckdb
 import pytest
 
 from dagster_project.defs.ingest.assets import ALL_SPECS
+from dagster_project.defs.transform import STATE_DDL
 from dagster_project.lib import loader, raw_validation, warehouse
 from expectations import pool, raw_sources
 from expectations.runner import run_suite
@@ -88,11 +90,12 @@ def test_the_worker_count_is_checked(monkeypatch):
         pool.workers()
 
 
-def _land(con, name: str, committees: list[str], run_id: str = "r1") -> None:
+def _land(con, name: str, committees: list[str], run_id: str = "r1", seen_at=None) -> None:
     con.execute(
-        "INSERT INTO meta.file_ledger (file_name, file_sha256, source, raw_table, status, run_id) "
-        "VALUES (?, ?, 'maalkatalog', 'udvalg', 'loaded', ?)",
-        [name, f"sha-{name}", run_id],
+        "INSERT INTO meta.file_ledger "
+        "(file_name, file_sha256, source, raw_table, status, run_id, seen_at) "
+        "VALUES (?, ?, 'maalkatalog', 'udvalg', 'loaded', ?, coalesce(?, now()::TIMESTAMP))",
+        [name, f"sha-{name}", run_id, seen_at],
     )
     for line, committee in enumerate(committees, start=2):
         con.execute(
@@ -127,7 +130,10 @@ def test_raw_batches_handed_on_while_loading_are_used_unless_their_rows_changed(
     # Later in the run, one of b's rows is replaced away, and a file no batch saw arrives.
     con.execute("DELETE FROM raw.udvalg WHERE fagudvalg = 'B2'")
     _land(con, "c.xlsx", ["C1"])
-    _land(con, "other-run.xlsx", ["D1"], run_id="r0")
+    # A file an earlier run loaded and published.
+    _land(con, "other-run.xlsx", ["D1"], run_id="r0", seen_at=datetime(2026, 1, 1, 6))
+    con.execute(STATE_DDL)
+    con.execute("INSERT INTO meta.dbt_state VALUES ('key', 'r0', TIMESTAMP '2026-01-01 07:00')")
 
     results = raw_validation.collect(con, "r1", "udvalg")
 
@@ -176,8 +182,6 @@ def test_data_docs_begun_early_are_rendered_again_if_a_validation_came_after(
 def test_a_raw_check_validates_every_row_loaded_since_the_last_publication(
     tmp_path, monkeypatch, one_worker
 ):
-    from dagster_project.defs.transform import STATE_DDL
-
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     loader.ensure_tables(con, ALL_SPECS)
     _land(con, "published.xlsx", ["P1"], run_id="r0")
