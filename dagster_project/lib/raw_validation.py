@@ -4,14 +4,13 @@ A raw table is validated on the rows no publication was built from yet: those th
 run loaded, and those of runs since the last publication, which stopped before publishing
 (perhaps at this very check: a failed suite fails again until the file is replaced). Rows
 published earlier passed when they came. Batches are whole files of at most BATCH_ROWS
-rows (a larger file alone): GX's cost
-per validation is paid per batch, and memory stays bounded by the batch. The ingest step
-hands each batch to the GX workers (`expectations.pool`) as soon as its files are committed
-(`Batcher`), so it is validated while the next files load; the table's check step collects
-the results (`collect`). The rows loaded when the check runs decide: a batch whose files
-lost rows since (a later file of the same run replaced them) is validated again on the rows
-as they are, and loaded files no batch covered (a check run apart from its ingest) are
-validated then.
+rows (a larger file alone): GX's cost per validation is paid per batch, and memory stays
+bounded by the batch. The ingest step hands each batch to the GX workers
+(`expectations.pool`) as soon as its files are committed (`Batcher`), so it is validated
+while the next files load; the table's check step collects the results (`collect`). The
+rows loaded when the check runs decide: a batch whose files lost rows since (a later file
+of the same run replaced them) is validated again on the rows as they are, and files no
+batch covered (an earlier run's, or a check run apart from its ingest) are validated then.
 """
 
 from __future__ import annotations
@@ -63,7 +62,7 @@ _pending: dict[tuple[str, str], list[Batch]] = {}
 _pending_lock = threading.Lock()
 
 
-def file_batches(files: list[File], limit: int = BATCH_ROWS) -> list[list[File]]:
+def file_batches(files: list[File], limit: int) -> list[list[File]]:
     """Consecutive whole files, each batch at most limit rows (a larger file alone)."""
     batches, current, rows = [], [], 0
     for file in files:
@@ -166,7 +165,7 @@ def collect(con, run_id: str, table: str) -> list:
         else:
             batch.future.cancel()  # validated rows that are no longer there: not reported
     rest = [file for file in files if file[0] not in covered]
-    batches += [submit(con, table, part) for part in file_batches(rest)]
+    batches += [submit(con, table, part) for part in file_batches(rest, BATCH_ROWS)]
     order = {sha: position for position, (sha, _, _) in enumerate(files)}
     batches.sort(key=lambda batch: min(order[sha] for sha, _, _ in batch.files))
     return [pool.result(batch.future) for batch in batches]
