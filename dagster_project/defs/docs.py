@@ -50,16 +50,16 @@ def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
         site = pool.result(rendering)  # also: never two renderings into docs/gx at once
         if validated == _validations(settings, run_id):
             return site
-    rendering = _render(settings, run_id)
+    _, rendering = _render(settings, run_id)
     return None if rendering is None else pool.result(rendering)
 
 
 def begin_gx_docs(settings: config.Settings, run_id: str) -> None:
     """Start rendering the run's GX Data Docs in a worker now (the last GX check, while the
     publication is written); build_gx_docs collects it."""
-    rendering = _render(settings, run_id)
+    validated, rendering = _render(settings, run_id)
     if rendering is not None:
-        _early[run_id] = (_validations(settings, run_id), rendering)
+        _early[run_id] = (validated, rendering)
 
 
 # Renderings begun early, by run: (validations they hold, future of the index page).
@@ -76,26 +76,26 @@ def _validations(settings: config.Settings, run_id: str) -> int:
 
 
 def _render(settings: config.Settings, run_id: str):
-    """A future of the Data Docs' index page, rendered in a worker; None if the run
-    validated nothing."""
+    """(validations, future of the Data Docs' index page rendered in a worker); the future
+    is None if the run validated nothing."""
     from expectations import pool
     from expectations.runner import StoredValidation, build_data_docs
 
     with warehouse.connect(settings, read_only=True) as con:
         if not warehouse.has_table(con, "meta", "gx_validations"):
-            return None
+            return 0, None
         rows = con.execute(
             "SELECT run_id, validated_at, suite, batch, result_document, suite_document "
             "FROM meta.gx_validations WHERE run_id = ? ORDER BY suite, batch",
             [run_id],
         ).fetchall()
     if not rows:
-        return None
+        return 0, None
     validations = [
         StoredValidation(run, at, suite, batch, json.loads(result), json.loads(suite_doc))
         for run, at, suite, batch, result, suite_doc in rows
     ]
-    return pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
+    return len(rows), pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
 
 
 def write_quality_report(published: Path, target: Path) -> int:

@@ -1,8 +1,8 @@
 """Great Expectations suites as blocking Dagster asset checks.
 
 Rows are read from DuckDB as Arrow tables and validated by GX in worker processes
-(`expectations/pool.py`), each as a pandas frame. A raw table is validated on the rows the
-current run loaded, in batches of whole files handed on while they load
+(`expectations/pool.py`), each as a pandas frame. A raw table is validated on the rows no
+publication was built from yet, in batches of whole files handed on while they load
 (`lib/raw_validation.py`); each unexpected value is reported with its file and line.
 Every outcome is stored in meta.check_results, which the publication carries.
 """
@@ -200,9 +200,12 @@ def published_mart_validations(con, mart: str, contract, key) -> dict[str, list]
 
 def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
     """The GX validations of one published mart, done: each check's SuiteResults."""
+    return _awaited(published_mart_validations(con, mart, contract, key))
+
+
+def _awaited(validations: dict[str, list]) -> dict[str, list]:
     from expectations import pool
 
-    validations = published_mart_validations(con, mart, contract, key)
     return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
 
 
@@ -235,10 +238,10 @@ def _published_specs() -> list[dg.AssetCheckSpec]:
 @dg.multi_asset_check(specs=_published_specs(), name="published_mart_suites", can_subset=True)
 def published_mart_suites(context: dg.AssetCheckExecutionContext):
     """The published marts of the run validated in one step: one read connection."""
+    from dagster_project.defs.docs import begin_gx_docs
+
     run_id = context.op_execution_context.run_id
     selected = context.selected_asset_check_keys
-    from expectations import pool
-
     validations = {}
     with warehouse.connect(config.settings(), read_only=True) as con:
         for mart, contract in published_contracts().items():
@@ -248,16 +251,11 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
                 )
     # Every mart's rows were handed on before the first result is awaited: the workers
     # validate them side by side.
-    checked = {
-        mart: {name: [pool.result(f) for f in futures] for name, futures in checks.items()}
-        for mart, checks in validations.items()
-    }
+    checked = {mart: _awaited(checks) for mart, checks in validations.items()}
     with warehouse.connect(config.settings()) as con:
         for mart, results in checked.items():
             for check_name, suite_results in results.items():
                 store_results(con, run_id, f"marts.{mart}", check_name, suite_results)
-    from dagster_project.defs.docs import begin_gx_docs
-
     # The run's last validations are stored: a GX worker renders the Data Docs while the
     # publication is written (the documentation step takes the site if nothing was added).
     begin_gx_docs(config.settings(), run_id)

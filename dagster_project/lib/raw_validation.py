@@ -124,20 +124,21 @@ class Batcher:
             ).fetchall()[0][0]
             if not rows:
                 continue
-            if current and sum(file[2] for file in current) + rows > BATCH_ROWS:
-                self._hand_on(con, table)
-            self.current[table].append((sha, name, rows))
+            # The batches file_batches makes; all but the last are full and handed on.
+            *full, self.current[table] = file_batches([*current, (sha, name, rows)], BATCH_ROWS)
+            for files in full:
+                self._hand_on(con, table, files)
 
     def finish(self, con) -> None:
         for table, current in self.current.items():
             if current:
-                self._hand_on(con, table)
+                self._hand_on(con, table, current)
+            self.current[table] = []
 
-    def _hand_on(self, con, table: str) -> None:
-        batch = submit(con, table, self.current[table])
+    def _hand_on(self, con, table: str, files: list[File]) -> None:
+        batch = submit(con, table, files)
         with _pending_lock:
             _pending.setdefault((self.run_id, table), []).append(batch)
-        self.current[table] = []
 
 
 def collect(con, run_id: str, table: str) -> list:
