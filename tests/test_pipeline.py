@@ -11,6 +11,9 @@ import duckdb
 import pytest
 
 from dagster_project import cli
+from dagster_project.defs import quality
+from dagster_project.lib import early_checks
+from dagster_project.lib.dbt_inprocess import models_built
 from tests.conftest import ORGANISATION_HEADER, ORGANISATION_ROWS, POSTINGS_HEADER, write_export
 
 pytestmark = pytest.mark.slow
@@ -97,9 +100,33 @@ def pipeline(tmp_path_factory):
     patch.setenv("MAALBAR_LANDING_DIR", str(settings.landing_dir))
     patch.setenv("DAGSTER_HOME", str(root / "dagster"))
     _landing(settings)
-    exit_code = cli.main(["run"])
+
+    # What dbt's listeners see (lib/dbt_inprocess.py) and what the checks' steps take of the
+    # validations begun during dbt (lib/early_checks.py).
+    def listener(model, connect):
+        with connect() as con:
+            (schema,) = con.execute(
+                "SELECT table_schema FROM information_schema.tables WHERE table_name = ?",
+                [model],
+            ).fetchall()[0]
+            BUILT[model] = con.execute(f'SELECT count(*) FROM {schema}."{model}"').fetchall()[0][0]
+
+    take = early_checks.take
+
+    def taking(run_id, name):
+        begun = take(run_id, name)
+        TAKEN[name] = begun is not None
+        return begun
+
+    patch.setattr(early_checks, "take", taking)
+    with models_built(listener):
+        exit_code = cli.main(["run"])
     yield settings, exit_code
     patch.undo()
+
+
+BUILT: dict[str, int] = {}
+TAKEN: dict[str, bool] = {}
 
 
 def test_first_run_publishes_hand_computed_economy(pipeline):
@@ -181,6 +208,32 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     }
     con.close()
     assert schema_checked == published
+
+
+def test_the_marts_checks_began_while_dbt_built_the_rest(pipeline):
+    """Every model dbt built reached the listeners with its final rows, and each mart's GX
+    checks were handed on during dbt, not read again after it."""
+    settings, exit_code = pipeline
+    assert exit_code == 0
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        models = dict(
+            con.execute(
+                "SELECT table_name, table_schema FROM information_schema.tables "
+                "WHERE table_schema IN ('staging', 'intermediate', 'marts')"
+            ).fetchall()
+        )
+        final = {
+            model: con.execute(f'SELECT count(*) FROM {schema}."{model}"').fetchall()[0][0]
+            for model, schema in models.items()
+            if model != "kpi_definitions"  # a seed, not a model
+        }
+    finally:
+        con.close()
+    assert final == BUILT
+    expected = {check.name for check in quality.early_validations()}
+    assert expected <= set(TAKEN)
+    assert all(TAKEN[name] for name in expected), [n for n in expected if not TAKEN[n]]
 
 
 def test_every_published_table_and_column_carries_its_description(pipeline):

@@ -13,7 +13,7 @@ import json
 import dagster as dg
 
 from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
-from dagster_project.lib import config, raw_validation, warehouse
+from dagster_project.lib import config, early_checks, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
 from expectations import marts
 
@@ -132,6 +132,51 @@ def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
 KPI_VALUES = dg.AssetKey(["marts", "kpi_values"])
 
 
+KPI_VALUES_SUITE = "marts.kpi_values.gx_suite"
+KPI_VALUES_RECONCILIATION = "marts.kpi_values.reconciles_with_postings"
+KNOWN_KPIS_QUERY = "SELECT kpi_id FROM marts.dim_kpi"
+
+
+def kpi_values_validations(con) -> list:
+    """kpi_values' suite handed to the GX workers (none without rows): its futures."""
+    from expectations import pool
+
+    rows = warehouse.arrow(con, marts.kpi_frame_query())
+    if not rows.num_rows:
+        return []
+    known = [row[0] for row in con.execute(KNOWN_KPIS_QUERY).fetchall()]
+    nodes = [r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()]
+    build = functools.partial(marts.kpi_values, known_kpis=known, nodes=nodes)
+    return [pool.validate(rows, KPI_VALUES_SUITE, build, "marts.kpi_values")]
+
+
+def reconciliation_validations(con) -> list:
+    """kpi_values against the postings, handed to the GX workers: the futures."""
+    from expectations import pool
+
+    sums = warehouse.arrow(con, marts.RECONCILIATION_QUERY)
+    coverage = warehouse.arrow(con, marts.COVERAGE_QUERY)
+    return [
+        pool.validate(sums, "marts.kpi_values.reconciliation", marts.reconciliation, "kpi_values"),
+        pool.validate(
+            coverage,
+            "marts.kpi_values.coverage",
+            marts.coverage,
+            "kpi_values",
+            index_columns=("omkostningssted", "periode"),
+        ),
+    ]
+
+
+def _begun_or_now(context, name: str, begin) -> list:
+    """The check's validations begun while dbt built (lib/early_checks.py), else begun now."""
+    begun = early_checks.take(context.op_execution_context.run_id, name)
+    if begun is None:
+        with warehouse.connect(config.settings(), read_only=True) as con:
+            begun = begin(con)
+    return begun
+
+
 @dg.asset_check(
     asset=KPI_VALUES,
     name="gx_suite",
@@ -141,17 +186,8 @@ KPI_VALUES = dg.AssetKey(["marts", "kpi_values"])
 def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     from expectations import pool
 
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        rows = warehouse.arrow(con, marts.kpi_frame_query())
-        known = [row[0] for row in con.execute("SELECT kpi_id FROM marts.dim_kpi").fetchall()]
-        nodes = [
-            r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()
-        ]
-    build = functools.partial(marts.kpi_values, known_kpis=known, nodes=nodes)
-    results = []
-    if rows.num_rows:
-        future = pool.validate(rows, "marts.kpi_values.gx_suite", build, "marts.kpi_values")
-        results.append(pool.result(future))
+    futures = _begun_or_now(context, KPI_VALUES_SUITE, kpi_values_validations)
+    results = [pool.result(future) for future in futures]
     return _stored(context, "marts.kpi_values", "gx_suite", results)
 
 
@@ -165,19 +201,7 @@ def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRes
 def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
     from expectations import pool
 
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        sums = warehouse.arrow(con, marts.RECONCILIATION_QUERY)
-        coverage = warehouse.arrow(con, marts.COVERAGE_QUERY)
-    futures = [
-        pool.validate(sums, "marts.kpi_values.reconciliation", marts.reconciliation, "kpi_values"),
-        pool.validate(
-            coverage,
-            "marts.kpi_values.coverage",
-            marts.coverage,
-            "kpi_values",
-            index_columns=("omkostningssted", "periode"),
-        ),
-    ]
+    futures = _begun_or_now(context, KPI_VALUES_RECONCILIATION, reconciliation_validations)
     results = [pool.result(future) for future in futures]
     return _stored(context, "marts.kpi_values", "reconciles_with_postings", results)
 
@@ -207,6 +231,34 @@ def _awaited(validations: dict[str, list]) -> dict[str, list]:
     from expectations import pool
 
     return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
+
+
+def early_validations() -> list[early_checks.Early]:
+    """The marts' checks that can begin while dbt builds the other models: each published
+    mart's, and kpi_values'."""
+    suites = {mart: suite.query for mart, suite in marts.MART_SUITES.items()}
+    checks = [
+        early_checks.Early(
+            f"marts.{mart}",
+            mart,
+            frozenset({mart}) | early_checks.models_read(suites.get(mart, "")),
+            functools.partial(
+                published_mart_validations, mart=mart, contract=contract, key=PRIMARY_KEYS[mart]
+            ),
+        )
+        for mart, contract in published_contracts().items()
+    ]
+    for name, begin, queries in (
+        (KPI_VALUES_SUITE, kpi_values_validations, [marts.kpi_frame_query(), KNOWN_KPIS_QUERY]),
+        (
+            KPI_VALUES_RECONCILIATION,
+            reconciliation_validations,
+            [marts.RECONCILIATION_QUERY, marts.COVERAGE_QUERY],
+        ),
+    ):
+        reads = frozenset({"kpi_values"}) | early_checks.models_read(*queries)
+        checks.append(early_checks.Early(name, "kpi_values", reads, begin))
+    return checks
 
 
 def _published_specs() -> list[dg.AssetCheckSpec]:
@@ -242,13 +294,20 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
 
     run_id = context.op_execution_context.run_id
     selected = context.selected_asset_check_keys
-    validations = {}
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        for mart, contract in published_contracts().items():
-            if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected:
-                validations[mart] = published_mart_validations(
-                    con, mart, contract, PRIMARY_KEYS[mart]
-                )
+    contracts = {
+        mart: contract
+        for mart, contract in published_contracts().items()
+        if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected
+    }
+    # Most were begun while dbt built (lib/early_checks.py); the rest are read now.
+    validations = {mart: early_checks.take(run_id, f"marts.{mart}") for mart in contracts}
+    if any(begun is None for begun in validations.values()):
+        with warehouse.connect(config.settings(), read_only=True) as con:
+            for mart, begun in validations.items():
+                if begun is None:
+                    validations[mart] = published_mart_validations(
+                        con, mart, contracts[mart], PRIMARY_KEYS[mart]
+                    )
     # Every mart's rows were handed on before the first result is awaited: the workers
     # validate them side by side.
     checked = {mart: _awaited(checks) for mart, checks in validations.items()}

@@ -1,5 +1,6 @@
 """The dbt project as Dagster assets: staging → intermediate → marts, tests as checks."""
 
+import contextlib
 import os
 import shutil
 import sys
@@ -64,7 +65,8 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # has every event dbt prints.
     args = ["build", "--exclude", "test_type:unit"]
     _remove_earlier_targets()
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    with _checks_begun_during_build(context):
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
     try:
         yield from invocation.stream()
     finally:
@@ -77,6 +79,24 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
         )
+
+
+@contextlib.contextmanager
+def _checks_begun_during_build(context: dg.AssetExecutionContext):
+    """The marts' GX checks begin as soon as dbt has built what they read, and the GX workers
+    validate while dbt builds the rest (lib/early_checks.py)."""
+    from expectations import pool
+
+    if not pool.workers():
+        yield
+        return
+    from dagster_project.defs.quality import early_validations
+    from dagster_project.lib import early_checks
+    from dagster_project.lib.dbt_inprocess import models_built
+
+    rebuilt = {key.path[-1] for key in context.selected_asset_keys}
+    with models_built(early_checks.register(context.run_id, rebuilt, early_validations())):
+        yield
 
 
 def _remove_earlier_targets() -> None:

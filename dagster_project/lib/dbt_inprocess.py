@@ -6,6 +6,10 @@ already (dagster-dbt needs it), so here dbt starts in about 2 s. dagster-dbt sti
 it does for a dbt process: it reads dbt's structured log lines from `stdout` (here a pipe fed
 by a dbt callback with the lines `dbt --log-format json` prints) and the exit code, and turns
 them into materialisations and check results.
+
+Work that needs a model the moment dbt has built it can listen (`models_built`): the
+listener is called on dbt's thread with the model's name and a way to read dbt's database
+(the warehouse file is dbt's while it runs: no other connection can open it).
 """
 
 from __future__ import annotations
@@ -16,10 +20,41 @@ import os
 import subprocess
 import threading
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 # Levels `dbt --log-format json` prints at its default log level.
 _PRINTED_LEVELS = frozenset({"info", "warn", "error"})
+
+# Called with (model name, connect) for each model a dbt command built without error.
+ModelListener = Callable[[str, Callable], None]
+_listeners: list[ModelListener] = []
+
+
+@contextlib.contextmanager
+def models_built(listener: ModelListener) -> Iterator[None]:
+    """For a dbt command started in this block: `listener(model, connect)` on dbt's thread as
+    soon as each model is built without error, where `connect()` is a context manager giving
+    a connection to the database dbt writes. The model's rows are then final for the
+    command: dbt builds each model once. The listener must return soon (dbt's thread waits)
+    and raise nothing (an error raised in a dbt event callback fails the node)."""
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
+
+
+@contextlib.contextmanager
+def dbt_connection() -> Iterator:
+    """A connection to dbt-duckdb's database while a dbt command runs in this process: a
+    cursor of its DuckDB instance, set up as dbt's own are."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    handle = DuckDBConnectionManager._ENV.handle()
+    try:
+        yield handle.cursor()
+    finally:
+        handle.close()
 
 
 class InProcessDbt:
@@ -34,6 +69,7 @@ class InProcessDbt:
         self.stdout = os.fdopen(read, "rb")
         self._out = os.fdopen(write, "wb", buffering=0)
         self._stopped = threading.Event()
+        self._listeners = tuple(_listeners)
         # dbt reads DBT_* settings (target and log paths, project and profiles folders, the
         # indirect selection of tests) from the environment when it parses its arguments.
         self._env = {key: value for key, value in env.items() if key.startswith("DBT_")}
@@ -61,6 +97,19 @@ class InProcessDbt:
         except OSError:  # the reader has gone: nothing more to say
             self._stopped.set()
 
+    def _model_built(self, msg) -> None:
+        """dbt's callback for each event: a model built without error goes to the listeners."""
+        if msg.info.name != "NodeFinished":
+            return
+        try:
+            node = msg.data.node_info
+            if node.resource_type != "model" or msg.data.run_result.status != "success":
+                return
+            for listener in self._listeners:
+                listener(node.node_name, dbt_connection)
+        except Exception:  # nothing raised here may reach dbt; the run log says what failed
+            self._write_text(traceback.format_exc())
+
     def _write_text(self, text: str) -> None:
         with contextlib.suppress(OSError):
             self._out.write(text.encode() + b"\n")
@@ -73,7 +122,8 @@ class InProcessDbt:
             from dbt.cli.main import dbtRunner
 
             # args[0] is the dbt executable a process would have run.
-            result = dbtRunner(callbacks=[self._line]).invoke(self.args[1:])
+            callbacks = [self._line] + ([self._model_built] if self._listeners else [])
+            result = dbtRunner(callbacks=callbacks).invoke(self.args[1:])
             # dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed.
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:

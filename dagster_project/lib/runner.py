@@ -122,9 +122,11 @@ def _run_pipeline(
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
         )
-    from dagster_project.lib import raw_validation
+    from dagster_project.lib import early_checks, raw_validation
 
-    raw_validation.discard(result.run_id)  # batches of a run that stopped before its checks
+    # Validations of a run that stopped before its checks took them.
+    raw_validation.discard(result.run_id)
+    early_checks.discard(result.run_id)
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
