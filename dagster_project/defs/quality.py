@@ -47,15 +47,35 @@ CREATE TABLE IF NOT EXISTS meta.gx_validations (
 """
 
 
+CHECK_RESULT_COLUMNS = [
+    ("run_id", "VARCHAR"),
+    ("asset", "VARCHAR"),
+    ("check_name", "VARCHAR"),
+    ("expectation", "VARCHAR"),
+    ("column_name", "VARCHAR"),
+    ("passed", "BOOLEAN"),
+    ("observed", "VARCHAR"),
+]
+GX_VALIDATION_COLUMNS = [
+    ("run_id", "VARCHAR"),
+    ("asset", "VARCHAR"),
+    ("check_name", "VARCHAR"),
+    ("suite", "VARCHAR"),
+    ("batch", "VARCHAR"),
+    ("passed", "BOOLEAN"),
+    ("result_document", "VARCHAR"),
+    ("suite_document", "VARCHAR"),
+]
+_NOW = {"checked_at": "now()::TIMESTAMP"}
+
+
 def store_outcomes(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
     """Each expectation's (or dbt test's) outcome in meta.check_results, published."""
     con.execute(CHECK_RESULTS_DDL)
     rows = [
         (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed) for o in outcomes
     ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate")]
-    con.executemany(
-        "INSERT INTO meta.check_results VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)", rows
-    )
+    warehouse.insert_rows(con, "meta.check_results", CHECK_RESULT_COLUMNS, rows, _NOW)
 
 
 def store_results(con, run_id: str, asset: str, check_name: str, results: list) -> None:
@@ -63,23 +83,25 @@ def store_results(con, run_id: str, asset: str, check_name: str, results: list) 
     meta.gx_validations, from which the Data Docs site is rendered."""
     store_outcomes(con, run_id, asset, check_name, [o for r in results for o in r.outcomes])
     con.execute(GX_VALIDATIONS_DDL)
-    if not results:
-        return
-    con.executemany(
-        "INSERT INTO meta.gx_validations VALUES (?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
-        [
-            (
-                run_id,
-                asset,
-                check_name,
-                result.suite,
-                result.batch,
-                result.passed,
-                json.dumps(result.result_document),
-                json.dumps(result.suite_document),
-            )
-            for result in results
-        ],
+    rows = [
+        (
+            run_id,
+            asset,
+            check_name,
+            result.suite,
+            result.batch,
+            result.passed,
+            json.dumps(result.result_document),
+            json.dumps(result.suite_document),
+        )
+        for result in results
+    ]
+    warehouse.insert_rows(
+        con,
+        "meta.gx_validations",
+        GX_VALIDATION_COLUMNS,
+        rows,
+        {"validated_at": "now()::TIMESTAMP"},
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dagster_project.lib import ledger
+from dagster_project.lib import ledger, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.csvfile import LINE_COLUMN, CsvTable, FileRejected, read_table
 from dagster_project.lib.danish import sql_quote
@@ -335,22 +335,26 @@ def _replace(con, part: _Part, fields, base) -> None:
 
 
 def _store_rejected(con, base, rejected) -> None:
-    if rejected:
-        con.executemany(
-            "INSERT INTO meta.rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    base["file_name"],
-                    base["file_sha256"],
-                    line,
-                    column,
-                    value,
-                    reason,
-                    base["run_id"],
-                )
-                for line, column, value, reason in rejected
-            ],
-        )
+    warehouse.insert_rows(
+        con,
+        "meta.rejected_rows",
+        REJECTED_COLUMNS,
+        [
+            (base["file_name"], base["file_sha256"], line, column, value, reason, base["run_id"])
+            for line, column, value, reason in rejected
+        ],
+    )
+
+
+REJECTED_COLUMNS = [
+    ("file_name", "VARCHAR"),
+    ("file_sha256", "VARCHAR"),
+    ("line_number", "INTEGER"),
+    ("column_name", "VARCHAR"),
+    ("value", "VARCHAR"),
+    ("reason", "VARCHAR"),
+    ("run_id", "VARCHAR"),
+]
 
 
 def _quote(rejected) -> str:

@@ -3,7 +3,7 @@ DuckDB allows one writing process and dbt runs as a separate process between our
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import duckdb
@@ -28,6 +28,28 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
             "WHERE table_schema = ? AND table_name = ?",
             [schema, table],
         ).fetchall()[0][0]
+    )
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[tuple],
+    computed: Mapping[str, str] | None = None,
+) -> None:
+    """Python rows inserted in one statement, each column passed as one list (DuckDB's
+    `executemany` executes its statement once per row, some 2 ms each). columns: the name
+    and SQL type of each value of a row; computed: further columns as SQL expressions."""
+    if not rows:
+        return
+    computed = computed or {}
+    names = [name for name, _ in columns] + list(computed)
+    values = [f"unnest(${i}::{kind}[])" for i, (_, kind) in enumerate(columns, 1)]
+    values += list(computed.values())
+    con.execute(
+        f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}",
+        [list(column) for column in zip(*rows, strict=True)],
     )
 
 
