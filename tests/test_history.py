@@ -62,3 +62,25 @@ def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
             "SELECT count(*) FROM event_logs WHERE dagster_event_type = 'ASSET_MATERIALIZATION'"
         ).fetchone()[0]
     assert stored == 5
+
+
+def test_a_table_found_is_remembered_and_a_missing_one_asked_for_again(tmp_path, monkeypatch):
+    cli._write_dagster_yaml(tmp_path)
+    instance = DagsterInstance.from_config(str(tmp_path))
+    try:
+        storage = instance.event_log_storage
+        assert storage.supports_asset_checks  # the asset check table exists
+        assert not storage.has_table("not_a_table")
+        with storage._connect() as conn:
+            conn.exec_driver_sql("CREATE TABLE not_a_table (x INTEGER)")
+        assert storage.has_table("not_a_table")  # a missing table was not remembered
+
+        def no_engine():
+            raise AssertionError("a table found once is not looked up again")
+
+        monkeypatch.setattr(storage, "_pooled_engine", no_engine)
+        assert storage.has_table("not_a_table")
+        assert storage.supports_asset_checks
+    finally:
+        monkeypatch.undo()
+        instance.dispose()

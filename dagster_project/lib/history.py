@@ -9,6 +9,11 @@ mode Dagster creates the database in): the database cannot be corrupted by a cra
 power cut can lose only the last events written, never the warehouse's ledger, which lives in
 DuckDB. About 3 ms per event.
 
+Dagster also asks, for every asset check result and every materialisation with tags, whether
+a table of the event log exists, each time through a new engine and connection (about 1 ms);
+here the pooled engine answers, and a table found is remembered: the schema only grows (by
+Dagster's migrations), so a table found stays.
+
 `dagster_project.cli` writes the `dagster.yaml` that selects it; `dagster dev` with the same
 `DAGSTER_HOME` reads the same database.
 """
@@ -26,6 +31,7 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
 
     _engine: db.engine.Engine | None = None
     _engine_pid: int | None = None
+    _tables_found: set[str] | None = None
 
     def _pooled_engine(self) -> db.engine.Engine:
         # A pool must not cross a fork: a child process builds its own.
@@ -40,6 +46,17 @@ class PooledSqliteEventLogStorage(ConsolidatedSqliteEventLogStorage):
 
             self._engine, self._engine_pid = engine, os.getpid()
         return self._engine
+
+    def has_table(self, table_name: str) -> bool:
+        if self._tables_found is None:
+            self._tables_found = set()
+        if table_name in self._tables_found:
+            return True
+        with self._pooled_engine().connect() as conn:
+            exists = bool(conn.dialect.has_table(conn, table_name))
+        if exists:
+            self._tables_found.add(table_name)
+        return exists
 
     @contextmanager
     def _connect(self):
