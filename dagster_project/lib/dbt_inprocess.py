@@ -122,8 +122,13 @@ class InProcessDbt:
             from dbt.cli.main import dbtRunner
 
             # args[0] is the dbt executable a process would have run.
+            from dagster_project.lib.dbt_manifest import parsed_manifest
+
             callbacks = [self._line] + ([self._model_built] if self._listeners else [])
-            result = dbtRunner(callbacks=callbacks).invoke(self.args[1:])
+            # The manifest of the run's own parse (lib/dbt_manifest.py): dbt neither loads
+            # its parse state nor writes the manifest again.
+            manifest = parsed_manifest() if self.args[1:2] != ["parse"] else None
+            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(self.args[1:])
             # dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed.
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:
