@@ -32,3 +32,40 @@ def test_the_parsed_manifest_is_the_projects_and_only_while_its_sources_are_unch
     assert dbt_manifest.parsed_manifest() is None
     monkeypatch.setattr(dbt_manifest, "PARSED", tmp_path / "missing.pickle")
     assert dbt_manifest.parsed_manifest() is None
+
+
+def _resolves_refs_and_sources(manifest, models, sources) -> bool:
+    try:
+        return all(
+            manifest.ref_lookup.find(model.name, None, None, manifest).unique_id == model.unique_id
+            for model in models
+        ) and all(
+            manifest.source_lookup.find(source.search_name, None, manifest).unique_id
+            == source.unique_id
+            for source in sources
+        )
+    except (AttributeError, TypeError):
+        return False
+
+
+def test_the_kept_manifest_resolves_refs_and_sources_when_kept_with_its_lookups_built():
+    """dbt's own pickling of a manifest whose lookups were built shifts them into the wrong
+    fields (a build then fails with 'RefableLookup.find() missing ... manifest')."""
+    import io
+    import pickle
+
+    dbt_manifest.ensure_manifest()
+    parsed = dbt_manifest.parsed_manifest()
+    models = [node for node in parsed.nodes.values() if node.resource_type == "model"]
+    sources = list(parsed.sources.values())
+    assert models and sources
+    assert _resolves_refs_and_sources(parsed, models, sources)  # the lookups are built now
+    assert not _resolves_refs_and_sources(pickle.loads(pickle.dumps(parsed)), models, sources)
+
+    kept = io.BytesIO()
+    dbt_manifest._dump_parsed(kept, "from", parsed)
+    _, parsed_from, again = pickle.loads(kept.getvalue())
+    assert parsed_from == "from"
+    assert _resolves_refs_and_sources(again, models, sources)
+    assert again.fixtures == parsed.fixtures
+    assert set(again.unit_tests) == set(parsed.unit_tests)

@@ -236,6 +236,33 @@ def test_the_marts_checks_began_while_dbt_built_the_rest(pipeline):
     assert all(TAKEN[name] for name in expected), [n for n in expected if not TAKEN[n]]
 
 
+def test_every_dbt_data_test_outcome_is_stored_for_auditors(pipeline):
+    """dbt's run results (written from dbt's own result, lib/dbt_inprocess.py) reach
+    meta.check_results: one passed outcome per data test of the project."""
+    import json
+
+    from dagster_project.lib.dbt_manifest import MANIFEST
+
+    settings, exit_code = pipeline
+    assert exit_code == 0
+    tests = {
+        node["name"]
+        for node in json.loads(MANIFEST.read_text())["nodes"].values()
+        if node["resource_type"] == "test"
+    }
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT expectation, passed, observed FROM meta.check_results "
+            "WHERE asset = 'dbt' AND check_name = 'dbt_test'"
+        ).fetchall()
+    finally:
+        con.close()
+    assert {name for name, _, _ in stored} == tests
+    assert len(stored) == len(tests)
+    assert all(passed and observed.startswith("pass;") for _, passed, observed in stored)
+
+
 def test_every_published_table_and_column_carries_its_description(pipeline):
     """published.md: a description on every column, as comments BI tools show."""
     from dagster_project.lib.dbt_manifest import published_descriptions

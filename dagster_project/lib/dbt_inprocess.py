@@ -128,7 +128,16 @@ class InProcessDbt:
             # The manifest of the run's own parse (lib/dbt_manifest.py): dbt neither loads
             # its parse state nor writes the manifest again.
             manifest = parsed_manifest() if self.args[1:2] != ["parse"] else None
-            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(self.args[1:])
+            args = self.args[1:]
+            target = self._env.get("DBT_TARGET_PATH")
+            building = args[:1] == ["build"] and target is not None
+            if building:
+                # A build's JSON artifacts are the manifest again and the graph (some 1 s)
+                # besides the run results, which are written below from dbt's own result.
+                args.append("--no-write-json")
+            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
+            if building and hasattr(result.result, "write"):
+                result.result.write(os.path.join(target, "run_results.json"))
             # dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed.
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:

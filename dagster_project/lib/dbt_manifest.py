@@ -22,6 +22,7 @@ _WATCHED = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tes
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 _STAMP = DBT_PROJECT_DIR / "target" / ".sources.sha256"
 PARSED = DBT_PROJECT_DIR / "target" / "manifest.pickle"
+_PARSED_FORMAT = "dbt manifest fields, 1"
 
 
 def sources_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -51,10 +52,14 @@ def _parsed_from() -> str:
 def ensure_manifest() -> bool:
     """Parse the dbt project if its manifest is missing or stale. True when it parsed."""
     import os
-    import pickle
 
     current = _parsed_from()
-    if MANIFEST.exists() and PARSED.exists() and _STAMP.exists() and _STAMP.read_text() == current:
+    if (
+        MANIFEST.exists()
+        and _STAMP.exists()
+        and _STAMP.read_text() == current
+        and parsed_manifest() is not None
+    ):
         return False
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
 
@@ -74,10 +79,43 @@ def ensure_manifest() -> bool:
     if not result.success:
         raise RuntimeError(f"dbt parse failed: {result.exception}")
     partial = PARSED.with_suffix(".partial")
-    partial.write_bytes(pickle.dumps((current, result.result), protocol=pickle.HIGHEST_PROTOCOL))
+    with partial.open("wb") as handle:
+        _dump_parsed(handle, current, result.result)
     os.replace(partial, PARSED)
     _STAMP.write_text(current)
     return True
+
+
+def _dump_parsed(handle, parsed_from: str, manifest) -> None:
+    """Pickle (parsed_from, manifest). dbt's own `Manifest.__reduce_ex__` passes the fields
+    by position and skips two of them (dbt-core 1.11), which shifts every lookup into the
+    wrong field. The manifest is kept as dbt keeps it between parses (its msgpack state): the
+    fields without a leading underscore; its lookups and lock are made anew when loaded."""
+    import dataclasses
+    import pickle
+
+    from dbt.contracts.graph.manifest import Manifest
+
+    class ManifestPickler(pickle.Pickler):
+        def reducer_override(self, obj):
+            if type(obj) is Manifest:
+                state = {
+                    field.name: getattr(obj, field.name)
+                    for field in dataclasses.fields(obj)
+                    if not field.name.startswith("_")
+                }
+                return _manifest_from_fields, (state,)
+            return NotImplemented
+
+    ManifestPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(
+        (_PARSED_FORMAT, parsed_from, manifest)
+    )
+
+
+def _manifest_from_fields(state: dict):
+    from dbt.contracts.graph.manifest import Manifest
+
+    return Manifest(**state)
 
 
 def parsed_manifest():
@@ -87,10 +125,10 @@ def parsed_manifest():
     import pickle
 
     try:
-        parsed_from, manifest = pickle.loads(PARSED.read_bytes())
+        kept_as, parsed_from, manifest = pickle.loads(PARSED.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return manifest if parsed_from == _parsed_from() else None
+    return manifest if (kept_as, parsed_from) == (_PARSED_FORMAT, _parsed_from()) else None
 
 
 def published_contracts() -> dict[str, list[tuple[str, str]]]:
