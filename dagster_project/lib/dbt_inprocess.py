@@ -30,6 +30,24 @@ ModelListener = Callable[[str, Callable], None]
 _listeners: list[ModelListener] = []
 
 
+_importing: threading.Thread | None = None
+
+
+def import_dbt_beside() -> None:
+    """Import dbt's command module (some 1 s of Python) on a thread of its own, beside the
+    run's first steps, which wait on DuckDB and the GX worker for most of their time. The dbt
+    command waits for it before it starts (a failed import is repeated there, and raises)."""
+    global _importing
+    if _importing is None:
+        _importing = threading.Thread(target=_import_dbt, name="dbt-import", daemon=True)
+        _importing.start()
+
+
+def _import_dbt() -> None:
+    with contextlib.suppress(Exception):
+        import dbt.cli.main  # noqa: F401
+
+
 @contextlib.contextmanager
 def models_built(listener: ModelListener) -> Iterator[None]:
     """For a dbt command started in this block: `listener(model, connect)` on dbt's thread as
@@ -119,6 +137,8 @@ class InProcessDbt:
         code = 2
         try:
             os.environ.update(self._env)
+            if _importing is not None:
+                _importing.join()
             from dbt.cli.main import dbtRunner
 
             # args[0] is the dbt executable a process would have run.

@@ -116,6 +116,9 @@ def _run_pipeline(
         # The job's own loggers plus one that shows finished steps on the terminal.
         loggers = {**job.loggers, "progress": progress.progress_logger}
         run_config.setdefault("loggers", {})["progress"] = {}
+    from dagster_project.lib.dbt_inprocess import import_dbt_beside
+
+    import_dbt_beside()
     with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
         if loggers:
             job = job.with_logger_defs(loggers)
