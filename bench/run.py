@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench import measure, report
+from bench.floor import manifest_of
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_TARGET_ROOT = PROJECT_ROOT / "dbt" / "target"
@@ -264,7 +265,11 @@ def dbt_target_of(run_id: str | None) -> Path | None:
 
 
 def usable_target(target: Path | None) -> bool:
-    return bool(target) and (target / "manifest.json").is_file() and (target / "run").is_dir()
+    return (
+        bool(target)
+        and (target / "run").is_dir()
+        and manifest_of(target, DBT_TARGET_ROOT.parent) is not None
+    )
 
 
 def newest_usable_target() -> Path | None:
@@ -407,7 +412,7 @@ def transform_spec(run: dict, warehouse: Path) -> dict:
     if not own:
         target = newest_usable_target()
     if target is None:
-        return {"transform_skipped": "no dbt target with run/ and manifest.json"}
+        return {"transform_skipped": "no dbt target with run/ and a manifest"}
     if not warehouse.exists():
         return {"transform_skipped": f"no warehouse at {warehouse}"}
     return {"target": str(target), "warehouse": str(warehouse), "target_is_the_runs_own": own}

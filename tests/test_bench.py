@@ -78,4 +78,11 @@ def test_bench_runs_at_scale_s(tmp_path):
     assert set(runs) == {"cold", "incremental", "no_change"}
     for run in runs.values():
         assert isinstance(run["exit_code"], int) or run["timed_out"]
+    # The floor's transform ran the run's own dbt SQL (a skipped one would halve the floor).
+    floors = results["scales"]["S"]["floor"]
+    for name in ("cold", "incremental"):
+        assert "transform_skipped" not in floors[name], floors[name]
+        assert floors[name]["target_is_the_runs_own"]
+        assert floors[name]["transform"]["from_run_sql"] > 0
+        assert not floors[name]["transform"]["failed"]
     assert (tmp_path / "results.md").read_text().startswith("# Benchmark results")

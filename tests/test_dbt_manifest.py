@@ -64,7 +64,7 @@ def test_the_kept_manifest_resolves_refs_and_sources_when_kept_with_its_lookups_
 
     kept = io.BytesIO()
     dbt_manifest._dump_parsed(kept, "from", parsed)
-    _, parsed_from, again = pickle.loads(kept.getvalue())
+    parsed_from, again = pickle.loads(kept.getvalue())
     assert parsed_from == "from"
     assert _resolves_refs_and_sources(again, models, sources)
     assert again.fixtures == parsed.fixtures

@@ -22,7 +22,7 @@ _WATCHED = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tes
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 _STAMP = DBT_PROJECT_DIR / "target" / ".sources.sha256"
 PARSED = DBT_PROJECT_DIR / "target" / "manifest.pickle"
-_PARSED_FORMAT = "dbt manifest fields, 1"
+_PARSED_FORMAT = "kept: dbt manifest fields"
 
 
 def sources_hash(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -45,7 +45,7 @@ def _parsed_from() -> str:
 
     return (
         f"{sources_hash()}|{os.environ.get('MAALBAR_WAREHOUSE_PATH', '')}"
-        f"|dbt-core {version('dbt-core')}"
+        f"|dbt-core {version('dbt-core')}|{_PARSED_FORMAT}"
     )
 
 
@@ -54,12 +54,9 @@ def ensure_manifest() -> bool:
     import os
 
     current = _parsed_from()
-    if (
-        MANIFEST.exists()
-        and _STAMP.exists()
-        and _STAMP.read_text() == current
-        and parsed_manifest() is not None
-    ):
+    # Checked without loading the kept manifest, which would import dbt (some 1 s): a run
+    # with nothing new to load ends before dbt is needed.
+    if MANIFEST.exists() and PARSED.exists() and _STAMP.exists() and _STAMP.read_text() == current:
         return False
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
 
@@ -107,9 +104,7 @@ def _dump_parsed(handle, parsed_from: str, manifest) -> None:
                 return _manifest_from_fields, (state,)
             return NotImplemented
 
-    ManifestPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump(
-        (_PARSED_FORMAT, parsed_from, manifest)
-    )
+    ManifestPickler(handle, protocol=pickle.HIGHEST_PROTOCOL).dump((parsed_from, manifest))
 
 
 def _manifest_from_fields(state: dict):
@@ -125,10 +120,10 @@ def parsed_manifest():
     import pickle
 
     try:
-        kept_as, parsed_from, manifest = pickle.loads(PARSED.read_bytes())
+        parsed_from, manifest = pickle.loads(PARSED.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return manifest if (kept_as, parsed_from) == (_PARSED_FORMAT, _parsed_from()) else None
+    return manifest if parsed_from == _parsed_from() else None
 
 
 def published_contracts() -> dict[str, list[tuple[str, str]]]:
