@@ -311,7 +311,8 @@ def _published_specs() -> list[dg.AssetCheckSpec]:
 
 @dg.multi_asset_check(specs=_published_specs(), name="published_mart_suites", can_subset=True)
 def published_mart_suites(context: dg.AssetCheckExecutionContext):
-    """The published marts of the run validated in one step: one read connection."""
+    """The published marts of the run validated in one step: the validations begun while dbt
+    built (lib/early_checks.py) taken, the others begun on one read connection."""
     from dagster_project.defs.docs import begin_gx_docs
 
     run_id = context.op_execution_context.run_id

@@ -2,7 +2,8 @@
 
 A `dbt build` in a process of its own spends some 7 s before its first model: the Python
 start, dbt's imports (4-5 s) and the parse. The Dagster process has imported most of dbt
-already (dagster-dbt needs it), so here dbt starts in about 2 s. dagster-dbt still does all
+already (dagster-dbt needs it), and dbt starts from the manifest object of the run's parse
+(`lib/dbt_manifest.py`), so here dbt starts in about 2 s. dagster-dbt still does all
 it does for a dbt process: it reads dbt's structured log lines from `stdout` (here a pipe fed
 by a dbt callback with the lines `dbt --log-format json` prints) and the exit code, and turns
 them into materialisations and check results.
@@ -141,13 +142,13 @@ class InProcessDbt:
                 _importing.join()
             from dbt.cli.main import dbtRunner
 
-            # args[0] is the dbt executable a process would have run.
             from dagster_project.lib.dbt_manifest import parsed_manifest
 
             callbacks = [self._line] + ([self._model_built] if self._listeners else [])
             # The manifest of the run's own parse (lib/dbt_manifest.py): dbt neither loads
             # its parse state nor writes the manifest again.
             manifest = parsed_manifest() if self.args[1:2] != ["parse"] else None
+            # args[0] is the dbt executable a process would have run.
             args = self.args[1:]
             target = self._env.get("DBT_TARGET_PATH")
             building = args[:1] == ["build"] and target is not None
