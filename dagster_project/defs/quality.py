@@ -47,26 +47,25 @@ CREATE TABLE IF NOT EXISTS meta.gx_validations (
 """
 
 
-CHECK_RESULT_COLUMNS = [
-    ("run_id", "VARCHAR"),
-    ("asset", "VARCHAR"),
-    ("check_name", "VARCHAR"),
-    ("expectation", "VARCHAR"),
-    ("column_name", "VARCHAR"),
-    ("passed", "BOOLEAN"),
-    ("observed", "VARCHAR"),
-]
-GX_VALIDATION_COLUMNS = [
-    ("run_id", "VARCHAR"),
-    ("asset", "VARCHAR"),
-    ("check_name", "VARCHAR"),
-    ("suite", "VARCHAR"),
-    ("batch", "VARCHAR"),
-    ("passed", "BOOLEAN"),
-    ("result_document", "VARCHAR"),
-    ("suite_document", "VARCHAR"),
-]
-_NOW = {"checked_at": "now()::TIMESTAMP"}
+CHECK_RESULT_COLUMNS = (
+    "run_id",
+    "asset",
+    "check_name",
+    "expectation",
+    "column_name",
+    "passed",
+    "observed",
+)
+GX_VALIDATION_COLUMNS = (
+    "run_id",
+    "asset",
+    "check_name",
+    "suite",
+    "batch",
+    "passed",
+    "result_document",
+    "suite_document",
+)
 
 
 def store_outcomes(con, run_id: str, asset: str, check_name: str, outcomes) -> None:
@@ -75,7 +74,9 @@ def store_outcomes(con, run_id: str, asset: str, check_name: str, outcomes) -> N
     rows = [
         (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed) for o in outcomes
     ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate")]
-    warehouse.insert_rows(con, "meta.check_results", CHECK_RESULT_COLUMNS, rows, _NOW)
+    warehouse.insert_rows(
+        con, "meta.check_results", CHECK_RESULT_COLUMNS, rows, {"checked_at": "now()::TIMESTAMP"}
+    )
 
 
 def store_results(con, run_id: str, asset: str, check_name: str, results: list) -> None:

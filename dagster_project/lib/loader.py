@@ -346,15 +346,15 @@ def _store_rejected(con, base, rejected) -> None:
     )
 
 
-REJECTED_COLUMNS = [
-    ("file_name", "VARCHAR"),
-    ("file_sha256", "VARCHAR"),
-    ("line_number", "INTEGER"),
-    ("column_name", "VARCHAR"),
-    ("value", "VARCHAR"),
-    ("reason", "VARCHAR"),
-    ("run_id", "VARCHAR"),
-]
+REJECTED_COLUMNS = (
+    "file_name",
+    "file_sha256",
+    "line_number",
+    "column_name",
+    "value",
+    "reason",
+    "run_id",
+)
 
 
 def _quote(rejected) -> str:

@@ -34,19 +34,19 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
 def insert_rows(
     con: duckdb.DuckDBPyConnection,
     table: str,
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[str],
     rows: Sequence[tuple],
     computed: Mapping[str, str] | None = None,
 ) -> None:
     """Python rows inserted in one statement, each column passed as one list (DuckDB's
-    `executemany` executes its statement once per row, some 2 ms each). columns: the name
-    and SQL type of each value of a row; computed: further columns as SQL expressions."""
+    `executemany` executes its statement once per row, some 2 ms each); the table's own
+    column types apply. columns: the column of each value of a row; computed: further
+    columns as SQL expressions."""
     if not rows:
         return
     computed = computed or {}
-    names = [name for name, _ in columns] + list(computed)
-    values = [f"unnest(${i}::{kind}[])" for i, (_, kind) in enumerate(columns, 1)]
-    values += list(computed.values())
+    names = [*columns, *computed]
+    values = [f"unnest(${i})" for i in range(1, len(columns) + 1)] + list(computed.values())
     con.execute(
         f"INSERT INTO {table} ({', '.join(names)}) SELECT {', '.join(values)}",
         [list(column) for column in zip(*rows, strict=True)],
