@@ -6,6 +6,8 @@ out by hand from those rows (economy horizon 2024-02, HR horizon 2024-02-29).
 
 from __future__ import annotations
 
+import shutil
+
 import duckdb
 import pytest
 from raw_warehouse import make_raw_warehouse, run_dbt, undescribed_mart_columns
@@ -299,7 +301,7 @@ def test_no_personal_data_in_marts(golden_build):
     assert personal == []
 
 
-# Economy KPIs are never suppressed (undertrykt is checked to be false); the HR and feedback
+# Economy KPIs are never suppressed (undertrykt is a CHECK: false); the HR and feedback
 # KPIs may be, and their undertrykt is a NOT NULL constraint.
 ECONOMY_KPI_MODELS = [
     "kpi_forbrug_drift",
@@ -335,9 +337,12 @@ def test_kpi_model_lists_name_every_kpi_model(golden_build):
 
 
 @pytest.mark.parametrize("model", KPI_MODELS)
-def test_kpi_model_refuses_a_duplicate_key_and_an_empty_key_column(golden_build, model):
-    """The key (kpi_id, omkostningssted, periode) and its NOT NULLs are constraints of the
-    enforced contract, checked by DuckDB as the table is written instead of by data tests.
+def test_kpi_model_refuses_a_duplicate_key_an_empty_key_column_and_values_outside_its_checks(
+    golden_build, model
+):
+    """The key (kpi_id, omkostningssted, periode), its NOT NULLs and the CHECKs on periodetype
+    and (economy) undertrykt are constraints of the enforced contract, checked by DuckDB as
+    the table is written instead of by data tests.
     Every KPI model has the shape of marts.kpi_values; the rows written here are rolled back."""
     result, warehouse = golden_build
     assert result.success
@@ -356,6 +361,45 @@ def test_kpi_model_refuses_a_duplicate_key_and_an_empty_key_column(golden_build,
             with pytest.raises(duckdb.ConstraintException):
                 con.execute(insert, empty)
             con.rollback()
+        # periodetype is maaned or aar, and an economy KPI is never suppressed: CHECK
+        # constraints of the same contract.
+        refused = [(3, "uge")] + ([(7, True)] if model in ECONOMY_KPI_MODELS else [])
+        for position, value in refused:
+            outside = [value if i == position else cell for i, cell in enumerate(row)]
+            con.begin()
+            with pytest.raises(duckdb.ConstraintException, match="CHECK"):
+                con.execute(insert, outside)
+            con.rollback()
         assert con.execute(
             f"SELECT count(*) FROM marts.{model} WHERE kpi_id = 'test_kpi'"
         ).fetchall() == [(0,)]
+
+
+def test_not_null_columns_names_each_empty_column_with_its_rows(golden_build, tmp_path):
+    """The model-level NOT NULL test (dbt/macros/tests/not_null_columns.sql) fails for a
+    staged row with two empty columns and names both (the golden build, where it passes, is
+    test_build_succeeds_with_all_unit_tests)."""
+    result, warehouse = golden_build
+    assert result.success
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    wal = warehouse.with_name(warehouse.name + ".wal")
+    if wal.exists():  # what dbt wrote since its last checkpoint
+        shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "INSERT INTO raw.posteringer SELECT * REPLACE (NULL AS omkostningssted, "
+            "NULL AS beloeb) FROM raw.posteringer LIMIT 3"
+        )
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        tested = run_dbt(
+            ["test", "--select", "stg_oekonomi__posteringer,test_name:not_null_columns"],
+            copy,
+            tmp_path,
+            monkeypatch,
+        )
+    [outcome] = tested.result.results
+    assert str(outcome.status) == "fail" and outcome.failures == 2
+    with duckdb.connect(str(copy)) as con:  # as dbt-duckdb, which may still hold it
+        failed = con.execute(f"SELECT * FROM ({outcome.node.compiled_code}) ORDER BY 1").fetchall()
+    assert failed == [("beloeb", 3), ("omkostningssted", 3)]
