@@ -147,6 +147,35 @@ def test_raw_batches_handed_on_while_loading_are_used_unless_their_rows_changed(
     assert not raw_validation._pending  # nothing left behind
 
 
+def test_a_file_replaced_within_its_step_leaves_the_batch_valid(tmp_path, monkeypatch, one_worker):
+    """A newer file of the same step replaces an earlier one's rows before the batch is
+    handed on: the batch holds the rows as they are then, and the check takes it as it is
+    instead of validating the files again."""
+    submitted = []
+    submit = raw_validation.submit
+
+    def counting_submit(con, table, files):
+        submitted.append([(name, rows) for _, name, rows in files])
+        return submit(con, table, files)
+
+    monkeypatch.setattr(raw_validation, "submit", counting_submit)
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    loader.ensure_tables(con, ALL_SPECS)
+    batcher = raw_validation.Batcher("r2", ["udvalg"])
+    _land(con, "old.xlsx", ["A1", "A2"], run_id="r2")
+    batcher.loaded(con, "sha-old.xlsx", "old.xlsx")
+    con.execute("DELETE FROM raw.udvalg WHERE _file_name = 'old.xlsx'")  # the newer replaces all
+    _land(con, "new.xlsx", ["A1", "A2", "A3"], run_id="r2")
+    batcher.loaded(con, "sha-new.xlsx", "new.xlsx")
+    batcher.finish(con)
+    assert submitted == [[("new.xlsx", 3)]]
+
+    results = raw_validation.collect(con, "r2", "udvalg")
+
+    assert submitted == [[("new.xlsx", 3)]]  # nothing validated again
+    assert [(r.batch, r.rows) for r in results] == [("new.xlsx", 3)]
+
+
 def test_data_docs_begun_early_are_rendered_again_if_a_validation_came_after(
     tmp_path, monkeypatch, one_worker
 ):

@@ -136,6 +136,20 @@ class Batcher:
             self.current[table] = []
 
     def _hand_on(self, con, table: str, files: list[File]) -> None:
+        """Hand the batch's files on with the rows they hold now: a later file of the step
+        may have replaced an earlier one's rows (a newer extraction of the same year), and a
+        batch recorded with the earlier counts would be validated again by the check."""
+        shas = [sha for sha, _, _ in files]
+        now = dict(
+            con.execute(
+                f"SELECT _file_sha256, count(*) FROM raw.{table} "
+                f"WHERE _file_sha256 IN ({', '.join('?' for _ in shas)}) GROUP BY 1",
+                shas,
+            ).fetchall()
+        )
+        files = [(sha, name, now[sha]) for sha, name, _ in files if now.get(sha)]
+        if not files:
+            return
         batch = submit(con, table, files)
         with _pending_lock:
             _pending.setdefault((self.run_id, table), []).append(batch)
