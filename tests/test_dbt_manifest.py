@@ -34,25 +34,6 @@ def test_the_parsed_manifest_is_the_projects_and_only_while_its_sources_are_unch
     assert dbt_manifest.parsed_manifest() is None
 
 
-def test_a_preloaded_manifest_is_taken_once_and_only_while_its_sources_are_unchanged(
-    monkeypatch,
-):
-    """`preload` (on the thread importing dbt beside a run's first steps) loads the kept
-    manifest; the next `parsed_manifest` takes that very object, later calls load anew."""
-    dbt_manifest.ensure_manifest()
-    dbt_manifest.preload()
-    preloaded = dbt_manifest._preloaded[1]
-    assert dbt_manifest.parsed_manifest() is preloaded
-    again = dbt_manifest.parsed_manifest()
-    assert again is not None and again is not preloaded
-
-    # Preloaded before the sources changed: neither it nor the stale file is started from.
-    dbt_manifest.preload()
-    monkeypatch.setattr(dbt_manifest, "sources_hash", lambda: "a changed model")
-    assert dbt_manifest.parsed_manifest() is None
-    assert dbt_manifest._preloaded is None
-
-
 def _resolves_refs_and_sources(manifest, models, sources) -> bool:
     try:
         return all(

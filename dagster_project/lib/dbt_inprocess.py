@@ -35,8 +35,7 @@ _importing: threading.Thread | None = None
 
 
 def import_dbt_beside() -> None:
-    """Import dbt's command module (some 1 s of Python) and load the kept manifest the dbt
-    command starts from (`dbt_manifest.preload`, some 0.6 s) on a thread of its own, beside the
+    """Import dbt's command module (some 1 s of Python) on a thread of its own, beside the
     run's first steps, which wait on DuckDB and the GX worker for most of their time. The dbt
     command waits for it before it starts (a failed import is repeated there, and raises)."""
     global _importing
@@ -48,10 +47,6 @@ def import_dbt_beside() -> None:
 def _import_dbt() -> None:
     with contextlib.suppress(Exception):
         import dbt.cli.main  # noqa: F401
-
-        from dagster_project.lib.dbt_manifest import preload
-
-        preload()
 
 
 @contextlib.contextmanager

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 from pathlib import Path
 
 from dagster_project.lib.config import DBT_PROJECT_DIR
@@ -117,38 +116,14 @@ def _manifest_from_fields(state: dict):
 def parsed_manifest():
     """dbt's manifest object of the last parse, if it was parsed from the dbt project as it is
     now (sources, warehouse path and dbt version); else None, and dbt parses for itself. A
-    new object each call: dbt changes the manifest while a command runs. The first call
-    after `preload` takes the object it loaded."""
-    global _preloaded
-    with _preload_lock:
-        loaded, _preloaded = _preloaded, None
-    current = _parsed_from()
-    if loaded is None or loaded[0] != current:
-        loaded = _load_parsed()
-    return loaded[1] if loaded is not None and loaded[0] == current else None
-
-
-def preload() -> None:
-    """Load the kept manifest ahead of the dbt command that will start from it (some 0.6 s of
-    unpickling at M): called on the thread that imports dbt beside the run's first steps."""
-    global _preloaded
-    loaded = _load_parsed()
-    with _preload_lock:
-        _preloaded = loaded
-
-
-_preloaded: tuple[str, object] | None = None
-_preload_lock = threading.Lock()
-
-
-def _load_parsed() -> tuple[str, object] | None:
-    """(what it was parsed from, manifest) as kept by the last parse; None if unreadable."""
+    new object each call: dbt changes the manifest while a command runs."""
     import pickle
 
     try:
-        return pickle.loads(PARSED.read_bytes())
+        parsed_from, manifest = pickle.loads(PARSED.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
+    return manifest if parsed_from == _parsed_from() else None
 
 
 def published_contracts() -> dict[str, list[tuple[str, str]]]:
