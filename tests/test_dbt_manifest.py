@@ -69,3 +69,24 @@ def test_the_kept_manifest_resolves_refs_and_sources_when_kept_with_its_lookups_
     assert _resolves_refs_and_sources(again, models, sources)
     assert again.fixtures == parsed.fixtures
     assert set(again.unit_tests) == set(parsed.unit_tests)
+
+
+def test_no_view_declares_a_constraint():
+    """dbt applies a contract's constraints to tables only: a CHECK or NOT NULL declared on a
+    view would check nothing, so a view's rules stay data tests."""
+    dbt_manifest.ensure_manifest()
+    manifest = json.loads(dbt_manifest.MANIFEST.read_text())
+    declared = [
+        (node["name"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "view"
+        for column in node["columns"].values()
+        if column.get("constraints")
+    ] + [
+        (node["name"], None)
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["config"]["materialized"] == "view"
+        and node.get("constraints")
+    ]
+    assert declared == []
