@@ -127,7 +127,8 @@ def test_newer_budget_extraction_replaces_the_year_older_one_does_not(con, data_
 def test_slots_load_side_by_side_and_each_slot_in_delivery_order(con, data_settings):
     """Files of different slots load on several connections at once; the files of one slot
     (two extractions of a year) one after another, the newest last. The outcomes come back
-    in landing order, and each committed file reached on_loaded on the calling thread."""
+    in landing order, and each committed file reached on_loaded on the calling thread, in
+    landing order too."""
     import threading
 
     _org(data_settings)
@@ -166,7 +167,7 @@ def test_slots_load_side_by_side_and_each_slot_in_delivery_order(con, data_setti
     assert [o.file_name for o in outcomes] == [
         path.name for path, _ in loader.landing_files(data_settings, BUDGET)
     ]
-    assert sorted(handed) == sorted((o.file_name, True) for o in outcomes)
+    assert handed == [(o.file_name, True) for o in outcomes]  # in landing order
     assert con.execute(
         "SELECT aar, sum(beloeb)::DOUBLE FROM raw.budget GROUP BY 1 ORDER BY 1"
     ).fetchall() == [(year, float(year)) for year in range(2019, 2025)] + [(2025, 2000.0)]

@@ -107,8 +107,9 @@ def ingest(
     threads: int | None = None,
 ) -> list[FileOutcome]:
     """Load every new file of `spec` from the landing folder. Returns one outcome per file,
-    in landing order; on_loaded is called with each file's outcome once the file is
-    committed, and log with each new file's, both on the calling thread.
+    in landing order; log is called with each new file's outcome and on_loaded with each
+    committed one's, on the calling thread and in landing order (so the GX batches are the
+    same whichever connection finished first).
 
     Files of different slots (months, years) load side by side on `threads` connections of
     the same database: a file's statements mostly run on one core (its rows fit a row group
@@ -152,6 +153,7 @@ def ingest(
     ]
     outcomes: list[FileOutcome | None] = [None] * len(files)
     error: BaseException | None = None
+    released = 0  # outcomes before this index have been logged and handed on
     try:
         for worker in workers:
             worker.start()
@@ -166,15 +168,11 @@ def ingest(
                 error = error or outcome
                 continue
             outcomes[index] = outcome
-            if outcome.status == "unchanged" or error is not None:
-                continue
-            log(
-                f"{outcome.file_name}: {outcome.status}, {outcome.rows_accepted} rows accepted, "
-                f"{outcome.rows_rejected} rejected"
-                f"{' — ' + outcome.reason if outcome.reason else ''}"
-            )
-            if on_loaded is not None and outcome.status == ledger.LOADED:
-                on_loaded(outcome)
+            # The slots are taken in landing order, so an outcome waits at most for the files
+            # the other connections are loading.
+            while error is None and released < len(files) and outcomes[released] is not None:
+                _report(outcomes[released], log, on_loaded)
+                released += 1
     except BaseException as err:
         stop.set()
         error = error or err
@@ -189,6 +187,17 @@ def ingest(
 
 
 _FINISHED = object()  # a loading thread has ended
+
+
+def _report(outcome: FileOutcome, log, on_loaded) -> None:
+    if outcome.status == "unchanged":
+        return
+    log(
+        f"{outcome.file_name}: {outcome.status}, {outcome.rows_accepted} rows accepted, "
+        f"{outcome.rows_rejected} rejected{' — ' + outcome.reason if outcome.reason else ''}"
+    )
+    if on_loaded is not None and outcome.status == ledger.LOADED:
+        on_loaded(outcome)
 
 
 def ingest_threads() -> int:
