@@ -6,6 +6,7 @@ out by hand from those rows (economy horizon 2024-02, HR horizon 2024-02-29).
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import duckdb
@@ -403,3 +404,30 @@ def test_not_null_columns_names_each_empty_column_with_its_rows(golden_build, tm
     with duckdb.connect(str(copy)) as con:  # as dbt-duckdb, which may still hold it
         failed = con.execute(f"SELECT * FROM ({outcome.node.compiled_code}) ORDER BY 1").fetchall()
     assert failed == [("beloeb", 3), ("omkostningssted", 3)]
+
+
+def test_every_declared_check_is_a_constraint_of_the_built_table(golden_build):
+    """Each CHECK a contract declares (periodetype, economy undertrykt, the goal statuses,
+    dim_kpi's domaene and retning) is in the table DuckDB built, so a value outside it is
+    refused while the table is written; the KPI test above tries two of them with rows."""
+    _, warehouse = golden_build
+    manifest = json.loads((warehouse.parent / "target" / "manifest.json").read_text())
+    declared = {
+        (node["name"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for column in node["columns"].values()
+        for constraint in column.get("constraints") or []
+        if constraint["type"] == "check"
+    }
+    assert {("goal_status", "status"), ("dim_kpi", "retning")} <= declared
+    built = {
+        (table, column)
+        for table, columns in _query(
+            warehouse,
+            "select table_name, constraint_column_names from duckdb_constraints()"
+            " where constraint_type = 'CHECK'",
+        )
+        for column in columns
+    }
+    assert declared <= built

@@ -8,7 +8,7 @@
     from (
         select
         {%- for column in columns %}
-            count(*) filter (where {{ column }} is null) as {{ adapter.quote(column) }}
+            count(*) filter (where {{ adapter.quote(column) }} is null) as {{ adapter.quote(column) }}
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
         from {{ model }}
