@@ -76,7 +76,8 @@ spell_ranges as (
         employments.beskaeftigelsesgrad,
         sickness.er_langtid,
         -- Dagsværk asked for by the spell on each day: hours / 7.4, a whole day being g.
-        coalesce(sickness.timer_pr_dag / 7.4, employments.beskaeftigelsesgrad) as dagsvaerk,
+        {{ exact_dagsvaerk('coalesce(sickness.timer_pr_dag / 7.4, employments.beskaeftigelsesgrad)') }}
+            as dagsvaerk,
         greatest(sickness.fra_dato, employments.startdato, horizon.foerste_dato) as fra_dato,
         least(
             sickness.daekket_til_dato,
@@ -151,9 +152,9 @@ sick_months as (
     select
         ansaettelsesnr,
         maaned,
-        sum(sygefravaer_dagsvaerk) as sygefravaer_dagsvaerk,
-        sum(korttidssygefravaer_dagsvaerk) as korttidssygefravaer_dagsvaerk,
-        sum(langtidssygefravaer_dagsvaerk) as langtidssygefravaer_dagsvaerk
+        sum({{ exact_dagsvaerk('sygefravaer_dagsvaerk') }}) as sygefravaer_dagsvaerk,
+        sum({{ exact_dagsvaerk('korttidssygefravaer_dagsvaerk') }}) as korttidssygefravaer_dagsvaerk,
+        sum({{ exact_dagsvaerk('langtidssygefravaer_dagsvaerk') }}) as langtidssygefravaer_dagsvaerk
     from sick_days_split
     group by ansaettelsesnr, maaned
 )
@@ -165,7 +166,7 @@ select
     possible.maaned,
     possible.aar,
     possible.arbejdsdage,
-    possible.beskaeftigelsesgrad * possible.arbejdsdage as mulige_dagsvaerk,
+    {{ exact_dagsvaerk('possible.beskaeftigelsesgrad * possible.arbejdsdage') }} as mulige_dagsvaerk,
     coalesce(sick_months.sygefravaer_dagsvaerk, 0) as sygefravaer_dagsvaerk,
     coalesce(sick_months.korttidssygefravaer_dagsvaerk, 0) as korttidssygefravaer_dagsvaerk,
     coalesce(sick_months.langtidssygefravaer_dagsvaerk, 0) as langtidssygefravaer_dagsvaerk

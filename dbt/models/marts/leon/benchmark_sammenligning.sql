@@ -57,7 +57,8 @@ peer_statistics as (
         any_value(fortegn) as fortegn,
         count(*) as antal_sammenligningskommuner,
         quantile_cont(vaerdi, 0.5) as median_sammenligning,
-        arg_min(kommune, fortegn * vaerdi) as bedste_kommune,
+        -- On a tie for best, the municipality first in alphabetical order.
+        first(kommune order by fortegn * vaerdi, kommune) as bedste_kommune,
         min(fortegn * vaerdi) * any_value(fortegn) as bedste_vaerdi,
         string_agg(kommune, ', ' order by fortegn * vaerdi, kommune) as sammenligningskommuner
     from peers

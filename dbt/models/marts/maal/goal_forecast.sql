@@ -59,16 +59,30 @@ recent_values as (
     qualify row_number() over (partition by indikator_id order by periode_nr desc) <= {{ trend_points }}
 ),
 
-centred as (
+-- The means and sums over doubles are taken in period order, so the last bits of the trend
+-- never depend on the order in which the rows happen to arrive.
+means as (
     select
         indikator_id,
-        periode,
-        periode_nr,
-        vaerdi,
-        x,
-        x - avg(x) over (partition by indikator_id) as dx,
-        vaerdi - avg(vaerdi) over (partition by indikator_id) as dy
+        avg(x order by periode_nr) as middel_x,
+        avg(vaerdi order by periode_nr) as middel_vaerdi
     from recent_values
+    group by indikator_id
+),
+
+centred as (
+    select
+        recent_values.indikator_id,
+        recent_values.periode,
+        recent_values.periode_nr,
+        recent_values.vaerdi,
+        means.middel_x,
+        means.middel_vaerdi,
+        recent_values.x - means.middel_x as dx,
+        recent_values.vaerdi - means.middel_vaerdi as dy
+    from recent_values
+    inner join means
+        on recent_values.indikator_id = means.indikator_id
 ),
 
 trends as (
@@ -79,10 +93,13 @@ trends as (
         max(periode) as seneste_periode_med_vaerdi,
         max(periode_nr) as seneste_nr,
         arg_max(vaerdi, periode_nr) as seneste_vaerdi,
-        avg(x) as middel_x,
-        avg(vaerdi) as middel_vaerdi,
+        any_value(middel_x) as middel_x,
+        any_value(middel_vaerdi) as middel_vaerdi,
         -- Least squares: Σ dx·dy / Σ dx², undefined for a single point.
-        case when count(*) >= 2 then sum(dx * dy) / sum(dx * dx) end as haeldning
+        case
+            when count(*) >= 2
+                then sum(dx * dy order by periode_nr) / sum(dx * dx order by periode_nr)
+        end as haeldning
     from centred
     group by indikator_id
 ),
