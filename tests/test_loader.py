@@ -124,6 +124,104 @@ def test_newer_budget_extraction_replaces_the_year_older_one_does_not(con, data_
     )
 
 
+def test_slots_load_side_by_side_and_each_slot_in_delivery_order(con, data_settings):
+    """Files of different slots load on several connections at once; the files of one slot
+    (two extractions of a year) one after another, the newest last. The outcomes come back
+    in landing order, and each committed file reached on_loaded on the calling thread, in
+    landing order too."""
+    import threading
+
+    _org(data_settings)
+    _ingest(con, data_settings, ORGANISATION)
+    header = "aar;omkostningssted;funktion;dranst;art;budgettype;beloeb"
+    folder = data_settings.landing_dir / "oekonomi"
+    for year in range(2019, 2025):
+        write_export(
+            folder / f"budget_{year}_{year}0110.csv", header, [f"{year};0111;5.25.11;1;;OPR;{year}"]
+        )
+    write_export(folder / "budget_2025_20250110.csv", header, ["2025;0111;5.25.11;1;;OPR;1.000"])
+    write_export(folder / "budget_2025_20250610.csv", header, ["2025;0111;5.25.11;1;;OPR;2.000"])
+    threads_seen, handed = set(), []
+    original = loader._ingest_file
+
+    def recording(*args, **kwargs):
+        threads_seen.add(threading.current_thread().name)
+        return original(*args, **kwargs)
+
+    loader._ingest_file = recording
+    try:
+        outcomes = loader.ingest(
+            con,
+            BUDGET,
+            data_settings,
+            "run-test",
+            log=lambda message: None,
+            on_loaded=lambda outcome: handed.append(
+                (outcome.file_name, threading.current_thread() is threading.main_thread())
+            ),
+            threads=3,
+        )
+    finally:
+        loader._ingest_file = original
+    assert len(threads_seen) == 3
+    assert [o.file_name for o in outcomes] == [
+        path.name for path, _ in loader.landing_files(data_settings, BUDGET)
+    ]
+    assert handed == [(o.file_name, True) for o in outcomes]  # in landing order
+    assert con.execute(
+        "SELECT aar, sum(beloeb)::DOUBLE FROM raw.budget GROUP BY 1 ORDER BY 1"
+    ).fetchall() == [(year, float(year)) for year in range(2019, 2025)] + [(2025, 2000.0)]
+    assert con.execute(
+        "SELECT file_name, status FROM meta.file_ledger WHERE raw_table = 'budget' "
+        "AND file_name LIKE 'budget_2025%' ORDER BY 1"
+    ).fetchall() == [
+        ("budget_2025_20250110.csv", "superseded"),
+        ("budget_2025_20250610.csv", "loaded"),
+    ]
+
+
+def test_a_failing_file_fails_the_load_and_the_other_slots_stay_whole(con, data_settings):
+    """An error while one file loads reaches the caller; files other connections committed
+    stay loaded and recorded, and the failed file is neither (a rerun loads it)."""
+    _org(data_settings)
+    _ingest(con, data_settings, ORGANISATION)
+    for month in ("202501", "202502", "202503", "202504"):
+        _postings(data_settings, month, [f"{month};05-{month[4:]}-2025;0111;5.25.11;1;;10;x"])
+
+    def failing(table):
+        if table.column("bilagsnr")[0].as_py() == "202503":
+            raise RuntimeError("the March file cannot be read")
+        return table
+
+    with pytest.raises(RuntimeError, match="March"):
+        loader.ingest(
+            con,
+            POSTINGS,
+            data_settings,
+            "run-test",
+            transform=failing,
+            log=lambda m: None,
+            threads=2,
+        )
+    recorded = dict(
+        con.execute(
+            "SELECT file_name, status FROM meta.file_ledger WHERE raw_table = 'posteringer'"
+        ).fetchall()
+    )
+    assert "posteringer_202503.csv" not in recorded
+    assert set(recorded.values()) <= {"loaded"}
+    loaded_months = {
+        month
+        for (month,) in con.execute(
+            "SELECT DISTINCT regnskabsmaaned FROM raw.posteringer"
+        ).fetchall()
+    }
+    assert loaded_months == {name[12:16] + "-" + name[16:18] for name in recorded}
+    outcomes = _ingest(con, data_settings, POSTINGS)
+    assert {o.file_name: o.status for o in outcomes}["posteringer_202503.csv"] == "loaded"
+    assert con.execute("SELECT count(*) FROM raw.posteringer").fetchall() == [(4,)]
+
+
 def test_one_bad_row_in_200_is_rejected_with_file_line_column(con, data_settings):
     _org(data_settings)
     _ingest(con, data_settings, ORGANISATION)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,25 +104,114 @@ def ingest(
     transform: Callable[[pa.Table], pa.Table] | None = None,
     log: Callable[[str], None] = print,
     on_loaded: Callable[[FileOutcome], None] | None = None,
+    threads: int | None = None,
 ) -> list[FileOutcome]:
-    """Load every new file of `spec` from the landing folder. Returns one outcome per file;
-    on_loaded is called with each file's outcome once the file is committed."""
-    outcomes = []
-    for path, fields in landing_files(settings, spec):
-        sha = sha256_of(path)
-        status = ledger.seen(con, path.name, sha)
-        if status is not None:
-            outcomes.append(FileOutcome(path.name, sha, "unchanged", reason=status))
-            continue
-        outcome = _ingest_file(con, spec, settings, run_id, path, fields, sha, transform)
-        log(
-            f"{path.name}: {outcome.status}, {outcome.rows_accepted} rows accepted, "
-            f"{outcome.rows_rejected} rejected{' — ' + outcome.reason if outcome.reason else ''}"
-        )
-        outcomes.append(outcome)
-        if on_loaded is not None and outcome.status == ledger.LOADED:
-            on_loaded(outcome)
-    return outcomes
+    """Load every new file of `spec` from the landing folder. Returns one outcome per file,
+    in landing order; log is called with each new file's outcome and on_loaded with each
+    committed one's, on the calling thread and in landing order (so the GX batches are the
+    same whichever connection finished first).
+
+    Files of different slots (months, years) load side by side on `threads` connections of
+    the same database: a file's statements mostly run on one core (its rows fit a row group
+    or two), and its Python between them (reading the CSV, the rules) leaves DuckDB idle.
+    The files of one slot load one after another, oldest version first, so the newest
+    delivery is applied last."""
+    files = landing_files(settings, spec)
+    groups: dict[str, list[tuple[int, Path, dict[str, str]]]] = {}
+    for index, (path, fields) in enumerate(files):
+        groups.setdefault(spec.slot(fields), []).append((index, path, fields))
+    work: queue.SimpleQueue = queue.SimpleQueue()
+    for group in groups.values():
+        work.put(group)
+    done: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+
+    def load(cursor: duckdb.DuckDBPyConnection) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    group = work.get_nowait()
+                except queue.Empty:
+                    return
+                for index, path, fields in group:
+                    if stop.is_set():
+                        return
+                    done.put(
+                        (index, _load_file(cursor, spec, settings, run_id, path, fields, transform))
+                    )
+        except BaseException as err:  # handed to the calling thread, which raises it
+            stop.set()
+            done.put((None, err))
+        finally:
+            done.put(_FINISHED)
+
+    count = max(1, min(threads or ingest_threads(), len(groups)))
+    cursors = [con.cursor() for _ in range(count)]
+    workers = [
+        threading.Thread(target=load, args=(cursor,), name=f"ingest-{spec.table}-{number}")
+        for number, cursor in enumerate(cursors)
+    ]
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    error: BaseException | None = None
+    released = 0  # outcomes before this index have been logged and handed on
+    try:
+        for worker in workers:
+            worker.start()
+        finished = 0
+        while finished < count:
+            item = done.get()
+            if item is _FINISHED:
+                finished += 1
+                continue
+            index, outcome = item
+            if index is None:
+                error = error or outcome
+                continue
+            outcomes[index] = outcome
+            # The slots are taken in landing order, so an outcome waits at most for the files
+            # the other connections are loading.
+            while error is None and released < len(files) and outcomes[released] is not None:
+                _report(outcomes[released], log, on_loaded)
+                released += 1
+    except BaseException as err:
+        stop.set()
+        error = error or err
+    finally:
+        for worker in workers:
+            worker.join()
+        for cursor in cursors:
+            cursor.close()
+    if error is not None:
+        raise error
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+_FINISHED = object()  # a loading thread has ended
+
+
+def _report(outcome: FileOutcome, log, on_loaded) -> None:
+    if outcome.status == "unchanged":
+        return
+    log(
+        f"{outcome.file_name}: {outcome.status}, {outcome.rows_accepted} rows accepted, "
+        f"{outcome.rows_rejected} rejected{' — ' + outcome.reason if outcome.reason else ''}"
+    )
+    if on_loaded is not None and outcome.status == ledger.LOADED:
+        on_loaded(outcome)
+
+
+def ingest_threads() -> int:
+    """Connections loading one source's files side by side: one per core, at least two
+    (one file's Python runs while another's SQL does), at most four."""
+    return max(2, min(4, os.cpu_count() or 1))
+
+
+def _load_file(con, spec, settings, run_id, path, fields, transform) -> FileOutcome:
+    sha = sha256_of(path)
+    status = ledger.seen(con, path.name, sha)
+    if status is not None:
+        return FileOutcome(path.name, sha, "unchanged", reason=status)
+    return _ingest_file(con, spec, settings, run_id, path, fields, sha, transform)
 
 
 @dataclass
