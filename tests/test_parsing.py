@@ -7,7 +7,7 @@ import duckdb
 import pytest
 
 from dagster_project.lib import danish
-from dagster_project.lib.csvfile import FileRejected, decode, read_table
+from dagster_project.lib.csvfile import FileRejected, count_lines, decode, read_table
 
 
 @pytest.mark.parametrize(
@@ -110,3 +110,32 @@ def test_line_numbers_survive_quoted_newlines_and_short_rows():
     assert table.table.column("a").to_pylist() == ["1", "4"]
     assert table.table.column("_line_number").to_pylist() == [2, 5]
     assert table.bad_lines == [(4, "has 1 fields, the header has 2")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a;b\n1;2\n",
+        "a;b\n1;2",
+        "a;b\r\n1;2\r\n3;4",
+        "a;b\r1;2\n",  # a lone carriage return ends a line
+        "a;b\n\n1;2\n\n",
+        "a;b\x0c1;2\n",  # a form feed, which str.splitlines() also cuts at
+        "a;b\u20281;2",
+        "a;b\x851;2\r\n",
+        "æ;ø\nå;é",
+    ],
+)
+def test_lines_are_counted_as_str_splitlines_counts_them(text):
+    """The fast path compares Arrow's rows with the file's lines; counting them without
+    splitting the file must give what str.splitlines() gives, whatever ends the lines."""
+    assert count_lines(text) == len(text.splitlines())
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_windows_and_old_mac_line_ends_keep_line_numbers(line_end):
+    data = line_end.join(["a;b", "1;2", "3;4", ""]).encode("cp1252")
+    table = read_table(data, required=["a", "b"], optional=[])
+    assert table.table.column("b").to_pylist() == ["2", "4"]
+    assert table.table.column("_line_number").to_pylist() == [2, 3]
+    assert table.bad_lines == []

@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
@@ -56,7 +57,10 @@ def decode(data: bytes) -> CsvText:
 
 
 def read_header(text: str) -> list[str]:
-    first_line = text.splitlines()[0] if text else ""
+    # The first line as str.splitlines() cuts it, without splitting the whole file.
+    end = text.find("\n")
+    first = text if end < 0 else text[:end]
+    first_line = first.splitlines()[0] if first else ""
     header = next(csv.reader([first_line], delimiter=";", quotechar='"'), [])
     return [name.strip().lower() for name in header]
 
@@ -82,7 +86,9 @@ def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTabl
         raise FileRejected(f"column(s) {', '.join(duplicates)} appear more than once in the header")
     known = set(required) | set(optional)
     extra = [name for name in header if name not in known]
-    table, bad_lines = _parse(decoded.text, header)
+    # Arrow reads UTF-8 bytes: the file's own when it is UTF-8, else the decoded text's.
+    body = {"utf-8": data, "utf-8-sig": data[3:]}.get(decoded.encoding)
+    table, bad_lines = _parse(decoded.text, header, body)
     keep = [name for name in header if name in known]
     columns = {name: table.column(name) for name in keep}
     for name in optional:
@@ -92,7 +98,9 @@ def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTabl
     return CsvTable(pa.table(columns), decoded.encoding, extra, bad_lines)
 
 
-def _parse(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int, str]]]:
+def _parse(
+    text: str, header: list[str], body: bytes | None = None
+) -> tuple[pa.Table, list[tuple[int, str]]]:
     """Fast path through Arrow; exact line numbers through the csv module when needed."""
     invalid: list[tuple[int, str]] = []
 
@@ -102,7 +110,8 @@ def _parse(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int, str]
         )
         return "skip"
 
-    body = text.encode("utf-8")
+    if body is None:
+        body = text.encode("utf-8")
     try:
         table = pa_csv.read_csv(
             io.BytesIO(body),
@@ -123,14 +132,27 @@ def _parse(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int, str]
         )
     except pa.ArrowInvalid as err:
         raise FileRejected(f"the file cannot be parsed as ';'-separated CSV: {err}") from None
-    physical_lines = len(text.splitlines())
+    physical_lines = count_lines(text)
     if invalid or physical_lines != table.num_rows + 1:
         # Quoted newlines, blank lines or short rows shift Arrow's row index off the
         # physical line number; the csv module counts lines exactly.
         return _parse_exact(text, header)
-    lines = pa.array(range(2, table.num_rows + 2), pa.int32())
+    lines = pa.array(np.arange(2, table.num_rows + 2, dtype=np.int32))
     table = table.rename_columns(header).append_column(LINE_COLUMN, lines)
     return table, []
+
+
+# Line boundaries str.splitlines() knows besides "\n" and "\r".
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def count_lines(text: str) -> int:
+    """len(text.splitlines()), without building the list of lines when every line ends in
+    "\n" or "\r\n" (a file of 400,000 lines: some 100 ms less)."""
+    lone_returns = "\r" in text and text.count("\r") != text.count("\r\n")
+    if lone_returns or any(mark in text for mark in _OTHER_LINE_BREAKS):
+        return len(text.splitlines())
+    return text.count("\n") + (0 if not text or text.endswith("\n") else 1)
 
 
 def _parse_exact(text: str, header: list[str]) -> tuple[pa.Table, list[tuple[int, str]]]:
