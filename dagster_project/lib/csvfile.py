@@ -56,12 +56,15 @@ def decode(data: bytes) -> CsvText:
         ) from None
 
 
-def read_header(text: str) -> list[str]:
-    # The first line as str.splitlines() cuts it, without splitting the whole file.
+def first_line(text: str) -> str:
+    """The first line as str.splitlines() cuts it, without splitting the whole file."""
     end = text.find("\n")
     first = text if end < 0 else text[:end]
-    first_line = first.splitlines()[0] if first else ""
-    header = next(csv.reader([first_line], delimiter=";", quotechar='"'), [])
+    return first.splitlines()[0] if first else ""
+
+
+def read_header(text: str) -> list[str]:
+    header = next(csv.reader([first_line(text)], delimiter=";", quotechar='"'), [])
     return [name.strip().lower() for name in header]
 
 
@@ -75,7 +78,7 @@ def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTabl
     missing = [name for name in required if name not in header]
     if missing:
         hint = ""
-        if len(header) == 1 and any(sep in decoded.text.splitlines()[0] for sep in ",\t|"):
+        if len(header) == 1 and any(sep in first_line(decoded.text) for sep in ",\t|"):
             hint = " (the header has one column: the delimiter must be ';')"
         raise FileRejected(
             f"missing required column(s) {', '.join(missing)}; header has "
@@ -87,7 +90,11 @@ def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTabl
     known = set(required) | set(optional)
     extra = [name for name in header if name not in known]
     # Arrow reads UTF-8 bytes: the file's own when it is UTF-8, else the decoded text's.
-    body = {"utf-8": data, "utf-8-sig": data[3:]}.get(decoded.encoding)
+    body = None  # Windows-1252
+    if decoded.encoding == "utf-8":
+        body = data
+    elif decoded.encoding == "utf-8-sig":
+        body = data[3:]
     table, bad_lines = _parse(decoded.text, header, body)
     keep = [name for name in header if name in known]
     columns = {name: table.column(name) for name in keep}
