@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import os
 import queue
-import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -79,12 +78,13 @@ def landing_tables(settings: Settings) -> list[tuple[str, str, tuple[str, ...]]]
     ]
 
 
-def _copy_untouched(path: Path, target_dir: Path, sha256: str) -> Path:
+def _copy_untouched(path: Path, data: bytes, target_dir: Path, sha256: str) -> Path:
+    """The file's bytes as they were read, hashed and loaded, kept for auditors."""
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{sha256[:16]}_{path.name}"
     if not target.exists():
         partial = target.with_name(target.name + ".partial")
-        shutil.copyfile(path, partial)
+        partial.write_bytes(data)
         os.replace(partial, target)
     return target
 
@@ -207,11 +207,14 @@ def ingest_threads() -> int:
 
 
 def _load_file(con, spec, settings, run_id, path, fields, transform) -> FileOutcome:
-    sha = sha256_of(path)
+    # Read once: the SHA-256 in the ledger, the rows loaded and the raw copy are of the same
+    # bytes, even if the file is replaced in the landing folder meanwhile.
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
     status = ledger.seen(con, path.name, sha)
     if status is not None:
         return FileOutcome(path.name, sha, "unchanged", reason=status)
-    return _ingest_file(con, spec, settings, run_id, path, fields, sha, transform)
+    return _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform)
 
 
 @dataclass
@@ -247,9 +250,8 @@ def _read_parts(spec: FileSpec, data: bytes) -> list[_Part]:
     return [_Part(spec, read_table(data, spec.required_columns, spec.optional_columns))]
 
 
-def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> FileOutcome:
-    data = path.read_bytes()
-    copy = _copy_untouched(path, settings.raw_copy_dir / spec.source, sha)
+def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform) -> FileOutcome:
+    copy = _copy_untouched(path, data, settings.raw_copy_dir / spec.source, sha)
     slot, version = spec.slot(fields), spec.version(fields)
     base = dict(
         file_name=path.name,
@@ -271,7 +273,7 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
     try:
         parts = _read_parts(spec, data)
     except FileRejected as err:
-        return _quarantine(con, settings, base, path, str(err), [], 0)
+        return _quarantine(con, settings, base, path, data, str(err), [], 0)
 
     for part in parts:
         part_transform = transform or part.spec.transform
@@ -293,13 +295,13 @@ def _ingest_file(con, spec, settings, run_id, path, fields, sha, transform) -> F
         file_errors = [message for rule in rules for message in rule(con)]
         if file_errors:
             reason = "; ".join(file_errors + ([_quote(rejected)] if rejected else []))
-            return _quarantine(con, settings, base, path, reason, rejected, rows_read)
+            return _quarantine(con, settings, base, path, data, reason, rejected, rows_read)
         if rows_read and rejected_lines / rows_read > spec.max_rejected_share:
             reason = (
                 f"{rejected_lines} of {rows_read} data rows rejected "
                 f"(more than {spec.max_rejected_share:.0%}): " + _quote(rejected)
             )
-            return _quarantine(con, settings, base, path, reason, rejected, rows_read)
+            return _quarantine(con, settings, base, path, data, reason, rejected, rows_read)
         warnings = [
             f"extra column '{part.prefix}{name}' ignored"
             for part in parts
@@ -460,8 +462,10 @@ def _quote(rejected) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def _quarantine(con, settings: Settings, base, path: Path, reason: str, rejected, rows_read):
-    target = _copy_untouched(path, settings.quarantine_dir, base["file_sha256"])
+def _quarantine(
+    con, settings: Settings, base, path: Path, data: bytes, reason: str, rejected, rows_read
+):
+    target = _copy_untouched(path, data, settings.quarantine_dir, base["file_sha256"])
     target.with_name(target.name + ".reason.txt").write_text(
         f"{path.name} (sha256 {base['file_sha256']}) quarantined in run {base['run_id']}:\n"
         f"{reason}\n",
