@@ -63,7 +63,7 @@ def test_an_incremental_run_ingests_only_the_sources_with_something_to_load():
     # A new postings month, and a budget file still quarantined in the landing folder.
     assets, checks = incremental_selection(job, {"posteringer"}, {"budget"})
     raw = {key.path[-1] for key in assets if key.path[0] == "raw"}
-    assert raw == {"posteringer", "budget", "kalender"}
+    assert raw == {"posteringer", "budget"}  # the calendar is part of the build state
     budget, absence = dg.AssetKey(["raw", "budget"]), dg.AssetKey(["raw", "fravaer"])
     assert dg.AssetCheckKey(budget, "no_quarantined_files") in checks  # must stop the run
     assert dg.AssetCheckKey(dg.AssetKey(["raw", "posteringer"]), "gx_suite") in checks
@@ -72,4 +72,35 @@ def test_an_incremental_run_ingests_only_the_sources_with_something_to_load():
     # One sheet of the goal catalogue brings the workbook's whole ingest step.
     assets, _ = incremental_selection(job, {"udvalg"})
     raw = {key.path[-1] for key in assets if key.path[0] == "raw"}
-    assert raw == {"udvalg", "maal", "indikatorer", "kalender"}
+    assert raw == {"udvalg", "maal", "indikatorer"}
+
+
+def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):
+    """An incremental run leaves raw.kalender as built, so a calendar from another holidays
+    release or other calendar code must make the next run build everything."""
+    import importlib.util
+
+    from dagster_project.defs import transform
+
+    before = transform.state_key()
+    real_version = transform.package_version
+    monkeypatch.setattr(
+        transform,
+        "package_version",
+        lambda name: "0.0" if name == "holidays" else real_version(name),
+    )
+    assert transform.state_key() != before
+    monkeypatch.setattr(transform, "package_version", real_version)
+    assert transform.state_key() == before
+    changed = tmp_path / "calendar.py"
+    spec = importlib.util.find_spec("dagster_project.lib.calendar")
+    changed.write_bytes(Path(spec.origin).read_bytes() + b"\n# another rule\n")
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: importlib.util.spec_from_file_location(name, changed)
+        if name == "dagster_project.lib.calendar"
+        else real_find_spec(name, *args),
+    )
+    assert transform.state_key() != before

@@ -128,13 +128,18 @@ def build_state(con) -> tuple[str, str, object] | None:
 
 
 def state_key() -> str:
-    """What the marts are, besides the raw rows: the dbt project, the calendar, and the
-    package (its checks passed them)."""
-    import holidays
+    """What the marts are, besides the raw rows: the dbt project, the calendar (the holidays
+    package and the code that turns it into raw.kalender), and the package (its checks
+    passed them). Read without importing the calendar, which imports every country of the
+    holidays package (some 0.3 s)."""
+    import hashlib
+    import importlib.util
 
-    from dagster_project.lib.fingerprint import package_version
+    from dagster_project.lib import fingerprint
 
-    return f"{sources_hash()}|holidays {holidays.__version__}|maalbar {package_version()}"
+    code = Path(importlib.util.find_spec("dagster_project.lib.calendar").origin).read_bytes()
+    calendar = f"holidays {package_version('holidays')} {hashlib.sha256(code).hexdigest()[:16]}"
+    return f"{sources_hash()}|{calendar}|maalbar {fingerprint.package_version()}"
 
 
 def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:
@@ -310,7 +315,8 @@ def incremental_selection(job: dg.JobDefinition, changed: set[str], quarantined=
     same inputs. Ingest runs for the raw tables with something to load (changed) or with a
     quarantined file still in the landing folder (quarantined), whose blocking check must
     stop the run again; the other sources have no new file, so their steps would load and
-    validate nothing. The calendar is rebuilt (it follows the code), and the publication is
+    validate nothing. The calendar is left as it was built: it is part of the build state
+    (`state_key`), so a run with another calendar builds everything. The publication is
     built from all marts."""
     from dagster_project.defs.ingest.assets import ingest_assets, kalender
 
@@ -322,7 +328,7 @@ def incremental_selection(job: dg.JobDefinition, changed: set[str], quarantined=
     idle = {
         key
         for definition in ingest_assets
-        if definition is not kalender and not any(k.path[-1] in loading for k in definition.keys)
+        if definition is kalender or not any(k.path[-1] in loading for k in definition.keys)
         for key in definition.keys
     }
     assets = {
