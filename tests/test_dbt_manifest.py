@@ -90,3 +90,29 @@ def test_no_view_declares_a_constraint():
         and node.get("constraints")
     ]
     assert declared == []
+
+
+def test_no_model_asks_for_what_the_materializations_do_not_handle():
+    """The project's table and view materializations (dbt/macros/materializations/) replace a
+    relation by drop and create in one transaction and handle no foreign keys, indexes,
+    grants, persisted comments or other materializations: a model asking for one of them
+    would have it ignored, or a foreign key would stop the drop."""
+    dbt_manifest.ensure_manifest()
+    manifest = json.loads(dbt_manifest.MANIFEST.read_text())
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    assert {model["config"]["materialized"] for model in models} <= {"table", "view"}
+    asked = []
+    for model in models:
+        config = model["config"]
+        if config.get("indexes") or config.get("grants"):
+            asked.append((model["name"], "indexes or grants"))
+        if any(config.get("persist_docs", {}).values()):
+            asked.append((model["name"], "persist_docs"))
+        constraints = list(model.get("constraints") or []) + [
+            constraint
+            for column in model["columns"].values()
+            for constraint in column.get("constraints") or []
+        ]
+        if any(constraint["type"] == "foreign_key" for constraint in constraints):
+            asked.append((model["name"], "foreign key"))
+    assert asked == []
