@@ -93,8 +93,8 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
         counts = {}
         for schema, tables in (("marts", published_marts()), ("meta", PUBLISHED_META)):
             con.execute(f"CREATE SCHEMA {schema}")
-            # Views of the warehouse (the reading levels) are published as tables: the
-            # publication then stands alone and needs no view resolution in BI drivers.
+            # A view of the warehouse would be published as a table: the publication then
+            # stands alone and needs no view resolution in BI drivers.
             names = [
                 row[0]
                 for row in con.execute(

@@ -161,12 +161,12 @@ def test_forecast_statuses_and_portfolio(goal_build):
     assert flags == [("BU", "2024")]
 
 
-def test_reading_levels_are_views_with_rows(goal_build):
+def test_reading_levels_are_tables_with_rows(goal_build):
     _, warehouse = goal_build
-    views = {
+    tables = {
         name
         for (name,) in _query(
-            warehouse, "select view_name from duckdb_views() where schema_name = 'marts'"
+            warehouse, "select table_name from duckdb_tables() where schema_name = 'marts'"
         )
     }
     levels = {
@@ -179,9 +179,9 @@ def test_reading_levels_are_views_with_rows(goal_build):
         "virklis_noegletal",
         "virklis_maal",
     }
-    assert levels <= views
-    for view in sorted(levels):
-        assert _query(warehouse, f"select count(*) from marts.{view}")[0][0] > 0, view
+    assert levels <= tables
+    for table in sorted(levels):
+        assert _query(warehouse, f"select count(*) from marts.{table}")[0][0] > 0, table
     # Dagpleje Syd sees Område A's indicator as its parent's.
     assert _query(
         warehouse,
@@ -194,6 +194,36 @@ def test_reading_levels_are_views_with_rows(goal_build):
         "select vaerdi, overordnet_vaerdi, kommune_vaerdi from marts.virklis_noegletal"
         " where omkostningssted = '0111' and kpi_id = 'sygefravaer_pct' and periode = '2024-01'",
     ) == [(pytest.approx(1600 / 86), pytest.approx(1600 / 115.5), pytest.approx(1600 / 115.5))]
+
+
+LEVEL_HAS_STATUS = {
+    "polis_udvalg": True,
+    "polis_maal": True,
+    "polis_indikatorer": True,
+    "polis_indikatorforloeb": True,
+    "stralis_noegletal": False,
+    "stralis_omraader": False,
+    "virklis_noegletal": False,
+    "virklis_maal": True,
+}
+
+
+@pytest.mark.parametrize("level", sorted(LEVEL_HAS_STATUS))
+def test_a_reading_level_refuses_a_duplicate_key_and_an_unknown_status(goal_build, level):
+    """A level's key and (where it has one) its status are constraints of its enforced
+    contract, checked by DuckDB as the table is written. The rows written here are rolled
+    back."""
+    _, warehouse = goal_build
+    with duckdb.connect(str(warehouse)) as con:
+        con.begin()
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(f"INSERT INTO marts.{level} SELECT * FROM marts.{level} LIMIT 1")
+        con.rollback()
+        if LEVEL_HAS_STATUS[level]:  # the level has a status column
+            con.begin()
+            with pytest.raises(duckdb.ConstraintException, match="CHECK"):
+                con.execute(f"UPDATE marts.{level} SET status = 'ukendt'")
+            con.rollback()
 
 
 def test_a_target_against_retning_from_a_data_baseline_stops_the_build(
@@ -286,7 +316,7 @@ MART_DEFECTS = [
     (
         "a level figure that is not kpi_values'",
         "CREATE OR REPLACE TABLE v AS SELECT * REPLACE (vaerdi + 1 AS vaerdi) "
-        "FROM marts.virklis_noegletal; DROP VIEW marts.virklis_noegletal; "
+        "FROM marts.virklis_noegletal; DROP TABLE marts.virklis_noegletal; "
         "CREATE TABLE marts.virklis_noegletal AS SELECT * FROM v",
         (
             "virklis_noegletal",
@@ -314,7 +344,7 @@ MART_DEFECTS = [
         "a duplicated key",
         "CREATE OR REPLACE TABLE v AS SELECT * FROM marts.polis_indikatorer "
         "UNION ALL (SELECT * FROM marts.polis_indikatorer LIMIT 1); "
-        "DROP VIEW marts.polis_indikatorer; "
+        "DROP TABLE marts.polis_indikatorer; "
         "CREATE TABLE marts.polis_indikatorer AS SELECT * FROM v",
         ("polis_indikatorer", "gx_suite", "expect_column_values_to_be_unique", "indikator_id"),
     ),
