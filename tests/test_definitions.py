@@ -99,8 +99,10 @@ def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *args: importlib.util.spec_from_file_location(name, changed)
-        if name == "dagster_project.lib.calendar"
-        else real_find_spec(name, *args),
+        lambda name, *args: (
+            importlib.util.spec_from_file_location(name, changed)
+            if name == "dagster_project.lib.calendar"
+            else real_find_spec(name, *args)
+        ),
     )
     assert transform.state_key() != before
