@@ -77,21 +77,30 @@ def test_an_incremental_run_ingests_only_the_sources_with_something_to_load():
 
 def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):
     """An incremental run leaves raw.kalender as built, so a calendar from another holidays
-    release or other calendar code must make the next run build everything."""
+    release or other calendar code must make the next run build everything, and a run with
+    nothing new in the landing folder must not stop as current."""
     import importlib.util
 
-    from dagster_project.defs import transform
+    import duckdb
 
+    from dagster_project.defs import transform
+    from dagster_project.lib import fingerprint, ledger
+
+    con = duckdb.connect()
+    ledger.ensure(con)
     before = transform.state_key()
-    real_version = transform.package_version
+    published = fingerprint.input_fingerprint(con)
+    real_version = fingerprint.version
     monkeypatch.setattr(
-        transform,
-        "package_version",
+        fingerprint,
+        "version",
         lambda name: "0.0" if name == "holidays" else real_version(name),
     )
     assert transform.state_key() != before
-    monkeypatch.setattr(transform, "package_version", real_version)
+    assert fingerprint.input_fingerprint(con) != published
+    monkeypatch.setattr(fingerprint, "version", real_version)
     assert transform.state_key() == before
+    assert fingerprint.input_fingerprint(con) == published
     changed = tmp_path / "calendar.py"
     spec = importlib.util.find_spec("dagster_project.lib.calendar")
     changed.write_bytes(Path(spec.origin).read_bytes() + b"\n# another rule\n")
@@ -106,3 +115,4 @@ def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):
         ),
     )
     assert transform.state_key() != before
+    assert fingerprint.input_fingerprint(con) != published

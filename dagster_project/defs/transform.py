@@ -130,16 +130,10 @@ def build_state(con) -> tuple[str, str, object] | None:
 def state_key() -> str:
     """What the marts are, besides the raw rows: the dbt project, the calendar (the holidays
     package and the code that turns it into raw.kalender), and the package (its checks
-    passed them). Read without importing the calendar, which imports every country of the
-    holidays package (some 0.3 s)."""
-    import hashlib
-    import importlib.util
+    passed them)."""
+    from dagster_project.lib.fingerprint import calendar_version, package_version
 
-    from dagster_project.lib import fingerprint
-
-    code = Path(importlib.util.find_spec("dagster_project.lib.calendar").origin).read_bytes()
-    calendar = f"holidays {package_version('holidays')} {hashlib.sha256(code).hexdigest()[:16]}"
-    return f"{sources_hash()}|{calendar}|maalbar {fingerprint.package_version()}"
+    return f"{sources_hash()}|{calendar_version()}|maalbar {package_version()}"
 
 
 def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:
