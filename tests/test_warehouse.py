@@ -50,3 +50,49 @@ def test_frame_keeps_text_in_arrow_buffers(con):
     assert str(got["count_with_null"].dtype) == "Int32"
     assert str(got["flag_with_null"].dtype) == "boolean"
     assert got["never_set"].dtype == object and got["never_set"].isna().all()
+
+
+def test_a_held_warehouse_is_one_database_until_it_is_released(tmp_path):
+    from dagster_project.lib.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=tmp_path / "landing")
+    path = str(settings.warehouse_path)
+    with warehouse.held_open(settings):
+        with warehouse.connect(settings) as con:
+            con.execute("CREATE TABLE kept AS SELECT 1 AS n")
+        with warehouse.connect(settings, read_only=True) as con:
+            assert con.execute("SELECT n FROM kept").fetchall() == [(1,)]
+        # dbt-duckdb asks DuckDB for the file as this: it is given the held database.
+        dbt_like = duckdb.connect(path, read_only=False, config={})
+        dbt_like.execute("INSERT INTO kept VALUES (2)")
+        dbt_like.close()
+        # Another database of the file cannot open while the run holds it.
+        with pytest.raises(duckdb.Error):
+            duckdb.connect(path, read_only=True)
+        warehouse.release(settings)
+        # Released: the file opens on its own, with every committed row in it.
+        other = duckdb.connect(":memory:")
+        other.execute(f"ATTACH '{path}' AS wh (READ_ONLY)")
+        assert other.execute("SELECT n FROM wh.kept ORDER BY n").fetchall() == [(1,), (2,)]
+        other.close()
+        with (
+            warehouse.connect(settings, read_only=True) as con,
+            pytest.raises(duckdb.Error, match="read-only"),
+        ):
+            con.execute("INSERT INTO kept VALUES (3)")
+    # The block's end after a release closes nothing twice.
+    with warehouse.connect(settings) as con:
+        assert con.execute("SELECT count(*) FROM kept").fetchone() == (2,)
+
+
+def test_a_held_warehouse_is_closed_when_its_block_ends_with_an_error(tmp_path):
+    from dagster_project.lib.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=tmp_path / "landing")
+    with pytest.raises(RuntimeError), warehouse.held_open(settings):
+        with warehouse.connect(settings) as con:
+            con.execute("CREATE TABLE kept AS SELECT 1 AS n")
+        raise RuntimeError("a step failed")
+    reader = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    assert reader.execute("SELECT n FROM kept").fetchall() == [(1,)]
+    reader.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dagster_project.lib import config
+from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import published_contracts, published_descriptions
 from dagster_project.lib.fingerprint import input_fingerprint
@@ -261,6 +261,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         if stale != current:
             shutil.rmtree(stale, ignore_errors=True)
     candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
+    # The candidate's own DuckDB database attaches the warehouse file: the run's held
+    # database is closed first, so that everything committed is in the file.
+    warehouse.release(settings)
     try:
         counts = build_candidate(settings, candidate, context.run_id)
     except PublicationRefused as err:

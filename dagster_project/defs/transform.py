@@ -64,6 +64,10 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # dbt writes no log file of its own (its debug log is some 10 MB a run): the run log
     # has every event dbt prints.
     args = ["build", "--exclude", "test_type:unit"]
+    # What the ingest committed is written into the file before dbt begins: left in DuckDB's
+    # write-ahead log, it was checkpointed between dbt's models, which took longer then.
+    with warehouse.connect(config.settings()) as con:
+        con.execute("CHECKPOINT")
     _remove_earlier_targets()
     with _checks_begun_during_build(context):
         invocation = dbt.cli(args, context=context, raise_on_error=False)

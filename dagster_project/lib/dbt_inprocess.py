@@ -10,7 +10,8 @@ them into materialisations and check results.
 
 Work that needs a model the moment dbt has built it can listen (`models_built`): the
 listener is called on dbt's thread with the model's name and a way to read dbt's database
-(the warehouse file is dbt's while it runs: no other connection can open it).
+(dbt's connection, which works whether or not the run holds the warehouse open; when it
+does not, the file is dbt's while dbt runs and no other connection can open it).
 """
 
 from __future__ import annotations

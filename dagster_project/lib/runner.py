@@ -91,40 +91,10 @@ def _run_pipeline(
     pool.start()
     import dagster as dg
 
-    from dagster_project.definitions import defs
-    from dagster_project.defs.transform import CHANGED_TAG, changed_tables, incremental_selection
-
-    instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("maalbar")
-    tags = {}
-    changed = changed_tables(settings, landing) if settings.warehouse_path.exists() else None
-    selection = None
-    if changed is not None:
-        selection = incremental_selection(job, changed, _quarantined_tables(settings, landing))
-    if selection is not None:
-        # dbt builds only what the changed raw tables reach; the rest is as last published.
-        job = job.get_subset(asset_selection=selection[0], asset_check_selection=selection[1])
-        tags[CHANGED_TAG] = ",".join(sorted(changed)) or "none"
-    log_path = settings.data_dir / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    # dbt's and the libraries' console output goes to the run log; the terminal gets a summary.
-    from dagster_project.lib import progress
-
-    run_config = {"loggers": dict(QUIET_LOGS["loggers"])} if quiet else {}
-    loggers = None
-    if progress.wanted():
-        # The job's own loggers plus one that shows finished steps on the terminal.
-        loggers = {**job.loggers, "progress": progress.progress_logger}
-        run_config.setdefault("loggers", {})["progress"] = {}
-    from dagster_project.lib.dbt_inprocess import import_dbt_beside
-
-    import_dbt_beside()
-    with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
-        if loggers:
-            job = job.with_logger_defs(loggers)
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
-        )
+    built_before = settings.warehouse_path.exists()
+    # One DuckDB database for the whole run, until the publication releases it.
+    with warehouse.held_open(settings):
+        result, log_path = _execute(settings, quiet, landing, built_before)
     from dagster_project.lib import early_checks, raw_validation
 
     # Validations of a run that stopped before its checks took them.
@@ -167,6 +137,48 @@ def _run_pipeline(
         if site is not None:
             notes.append(f"GX data docs: {site}")
     return RunOutcome(success, result.run_id, reasons, notes)
+
+
+def _execute(settings: Settings, quiet: bool, landing: list, built_before: bool):
+    """The job, or the part of it the new files reach, run in this process: (result, run
+    log path)."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.defs.transform import CHANGED_TAG, changed_tables, incremental_selection
+
+    instance = dg.DagsterInstance.get()
+    job = defs.resolve_job_def("maalbar")
+    tags = {}
+    changed = changed_tables(settings, landing) if built_before else None
+    selection = None
+    if changed is not None:
+        selection = incremental_selection(job, changed, _quarantined_tables(settings, landing))
+    if selection is not None:
+        # dbt builds only what the changed raw tables reach; the rest is as last published.
+        job = job.get_subset(asset_selection=selection[0], asset_check_selection=selection[1])
+        tags[CHANGED_TAG] = ",".join(sorted(changed)) or "none"
+    log_path = settings.data_dir / "logs" / f"run-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt's and the libraries' console output goes to the run log; the terminal gets a summary.
+    from dagster_project.lib import progress
+
+    run_config = {"loggers": dict(QUIET_LOGS["loggers"])} if quiet else {}
+    loggers = None
+    if progress.wanted():
+        # The job's own loggers plus one that shows finished steps on the terminal.
+        loggers = {**job.loggers, "progress": progress.progress_logger}
+        run_config.setdefault("loggers", {})["progress"] = {}
+    from dagster_project.lib.dbt_inprocess import import_dbt_beside
+
+    import_dbt_beside()
+    with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
+        if loggers:
+            job = job.with_logger_defs(loggers)
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
+        )
+    return result, log_path
 
 
 def _ledger_notes(settings: Settings, run_id: str) -> list[str]:

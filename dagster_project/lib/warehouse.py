@@ -1,8 +1,16 @@
-"""Connections to the working warehouse. Opened per step and closed at once, because
-DuckDB allows one writing process and dbt runs as a separate process between our steps."""
+"""Connections to the working warehouse.
+
+Outside a run, each connection opens the file and closes it. A run holds the warehouse open
+from its first step to its publication (`held_open`): each step's connection is then a
+cursor of that one DuckDB database, and dbt, which runs in the same process and asks DuckDB
+for the same file with the same configuration, is given the same database too. Opening the
+file costs some 20-30 ms (its catalogue is read) and closing it a checkpoint; a run has some
+40 steps that connect. DuckDB allows one writing process, and the run's process is it.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -10,14 +18,48 @@ import duckdb
 
 from dagster_project.lib.config import Settings
 
+_held: dict[str, duckdb.DuckDBPyConnection] = {}  # warehouse path -> the run's database
+_holding = threading.Lock()
+
 
 @contextmanager
 def connect(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
+    """A connection to the warehouse, closed when the block ends. While a run holds the
+    warehouse open, a cursor of the held database (read_only is then not enforced: the run's
+    process is the warehouse's one writer either way)."""
+    with _holding:
+        held = _held.get(str(settings.warehouse_path))
+        con = held.cursor() if held is not None else None
+    if con is None:
+        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
     try:
         yield con
     finally:
+        con.close()
+
+
+@contextmanager
+def held_open(settings: Settings) -> Iterator[None]:
+    """Hold the warehouse open until the block ends or `release` is called: every `connect`
+    meanwhile is a cursor of one database."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path))
+    with _holding:
+        _held[str(settings.warehouse_path)] = con
+    try:
+        yield
+    finally:
+        release(settings)
+
+
+def release(settings: Settings) -> None:
+    """Close the held warehouse (DuckDB checkpoints it: every committed change is then in the
+    file itself), so that another DuckDB database can attach the file, as the publication's
+    does. Connections after it open the file again. Without a held warehouse, nothing."""
+    with _holding:
+        con = _held.pop(str(settings.warehouse_path), None)
+    if con is not None:
         con.close()
 
 
