@@ -27,10 +27,11 @@ ui: $(BIN)/maalbar
 	$(BIN)/maalbar prepare
 	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
 
-# `make bench SCALES=S` for a quick look; see bench/README.md.
+# `make bench SCALES=S REPEAT=1` for a quick look; see bench/README.md.
 SCALES ?= S,M,L
+REPEAT ?= 3
 bench: $(BIN)/maalbar
-	MAALBAR_PSEUDONYM_KEY=$${MAALBAR_PSEUDONYM_KEY:-$(DEMO_KEY)} $(BIN)/python -m bench.run --scales $(SCALES) --out bench/work
+	MAALBAR_PSEUDONYM_KEY=$${MAALBAR_PSEUDONYM_KEY:-$(DEMO_KEY)} $(BIN)/python -m bench.run --scales $(SCALES) --repeat $(REPEAT) --out bench/work
 
 clean:
 	rm -rf data dbt/target dbt/logs

@@ -74,12 +74,38 @@ def _run(results: dict, scale: str, run: str) -> dict | None:
 
 
 def _ok(run: dict | None) -> bool:
-    return bool(run) and run.get("exit_code") == 0 and not run.get("timed_out")
+    """The run, and every repetition of it, exited 0."""
+    return bool(run) and all(
+        measured.get("exit_code") == 0 and not measured.get("timed_out")
+        for measured in [run, *run.get("repeats", [])]
+    )
 
 
 def _peak(run: dict) -> float | None:
-    values = [v for v in (run.get("peak_group_mib"), run.get("peak_rss_mib")) if v is not None]
+    """The highest peak of the run and its repetitions: memory is a limit, not a typical."""
+    values = [
+        value
+        for measured in [run, *run.get("repeats", [])]
+        for value in (measured.get("peak_group_mib"), measured.get("peak_rss_mib"))
+        if value is not None
+    ]
     return max(values) if values else None
+
+
+def _highest(run: dict, key: str) -> float | None:
+    values = [m.get(key) for m in [run, *run.get("repeats", [])] if m.get(key) is not None]
+    return max(values) if values else None
+
+
+def _repeats(measured: dict, key: str, unit: str = "s") -> str:
+    """'; the 3 measurements: 27.2, 28.1, 30.0 s' for a repeated figure, else ''."""
+    values = [m.get(key) for m in measured.get("repeats", [])]
+    if len(values) < 2:
+        return ""
+    shown = ", ".join(
+        "failed" if v is None else f"{v:.2f}" if v < 1 else f"{v:.1f}" for v in values
+    )
+    return f"; the {len(values)} measurements, in order: {shown} {unit} (the median is kept)"
 
 
 def targets(results: dict) -> list[dict]:
@@ -196,8 +222,8 @@ def summary_rows(results: dict) -> list[list[str]]:
                     f"{counts.get('employments', 0):,}",
                     label,
                     _seconds(measured),
-                    _mib(measured and measured.get("peak_group_mib")),
-                    _mib(measured and measured.get("peak_rss_mib")),
+                    _mib(measured and _highest(measured, "peak_group_mib")),
+                    _mib(measured and _highest(measured, "peak_rss_mib")),
                     "–" if floor is None else f"{floor:.1f}" if floor >= 1 else f"{floor:.2f}",
                     "–" if ratio is None else f"{ratio:.1f}×" if ratio < 100 else f"{ratio:,.0f}×",
                 ]
@@ -272,7 +298,9 @@ def markdown(results: dict) -> str:
         + (" with uncommitted changes" if p["uncommitted_changes"] else ""),
         f"- peak memory: {results['settings']['memory_method']}",
         f"- demo seed {results['settings']['seed']}; run timeout "
-        f"{results['settings']['timeout_seconds']} s",
+        f"{results['settings']['timeout_seconds']} s; each run and floor measured "
+        f"{results['settings'].get('repeat', 1)} time(s), the median kept (for peak memory, the "
+        "highest)",
         "",
         "## Runs and floors",
         "",
@@ -344,10 +372,10 @@ def _scale_section(scale: str, entry: dict) -> list[str]:
         lines += ["", f"### {label}", ""]
         lines.append(
             f"- exit code {measured['exit_code']}, {measured['wall_seconds']:.1f} s, peak "
-            f"{_mib(measured.get('peak_group_mib'))} MiB (all processes), "
-            f"{_mib(measured.get('peak_rss_mib'))} MiB (largest); load average "
+            f"{_mib(_highest(measured, 'peak_group_mib'))} MiB (all processes), "
+            f"{_mib(_highest(measured, 'peak_rss_mib'))} MiB (largest); load average "
             f"{measured.get('load_average_before')} before, "
-            f"{measured.get('load_average_after')} after"
+            f"{measured.get('load_average_after')} after" + _repeats(measured, "wall_seconds")
         )
         if measured.get("dbt_manifest_rewritten"):
             lines.append(
@@ -375,7 +403,7 @@ def _scale_section(scale: str, entry: dict) -> list[str]:
             )
         floor = entry.get("floor", {}).get(run)
         if floor:
-            lines.append("- floor: " + floor.get("summary", ""))
+            lines.append("- floor: " + floor.get("summary", "") + _repeats(floor, "total_seconds"))
         if not measured.get("ok"):
             lines += ["", "Tail of its output:", "", "```", measured.get("output_tail", ""), "```"]
     return lines + [""]
