@@ -532,22 +532,27 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
         log(f"{scale}: cold run ({len(landed)} files){_nth(number, count)}")
         return pipeline_run(label_of("cold", number, count), paths, args, use_gnu_time)
 
+    def floors(name: str, spec: dict) -> dict:
+        return repeated(
+            count,
+            lambda number: floor_run(
+                label_of(name, number, count), paths, spec, args, use_gnu_time
+            ),
+            "total_seconds",
+        )
+
+    def ingest_and_transform(files: list[Path], run: dict) -> dict:
+        # Each build keeps only its own dbt target: the last repetition's is there, and its
+        # SQL is every repetition's.
+        return {
+            "files": [str(p) for p in files],
+            "ingest": True,
+            **transform_spec(_last_run(run), warehouse),
+        }
+
     cold = entry["runs"]["cold"] = repeated(count, cold_once, "wall_seconds")
     entry["raw_rows"] = raw_rows(warehouse) if warehouse.exists() else {}
-    # Each build keeps only its own dbt target: the last cold run's is there, and its SQL is
-    # every cold run's.
-    cold_spec = {
-        "files": [str(p) for p in landed],
-        "ingest": True,
-        **transform_spec(_last_run(cold), warehouse),
-    }
-    entry["floor"]["cold"] = repeated(
-        count,
-        lambda number: floor_run(
-            label_of("cold", number, count), paths, cold_spec, args, use_gnu_time
-        ),
-        "total_seconds",
-    )
+    entry["floor"]["cold"] = floors("cold", ingest_and_transform(landed, cold))
 
     # Each incremental run starts from the data folder the cold run left.
     after_cold = paths["scale"] / "data.after-cold"
@@ -571,18 +576,7 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
     )
     shutil.rmtree(after_cold, ignore_errors=True)
     new_files = [paths["landing"] / p for p in plan["held_back"]]
-    month_spec = {
-        "files": [str(p) for p in new_files],
-        "ingest": True,
-        **transform_spec(_last_run(month), warehouse),
-    }
-    entry["floor"]["incremental"] = repeated(
-        count,
-        lambda number: floor_run(
-            label_of("incremental", number, count), paths, month_spec, args, use_gnu_time
-        ),
-        "total_seconds",
-    )
+    entry["floor"]["incremental"] = floors("incremental", ingest_and_transform(new_files, month))
 
     def rerun_once(number: int) -> dict:
         log(f"{scale}: no-change rerun{_nth(number, count)}")
@@ -590,14 +584,7 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
 
     entry["runs"]["no_change"] = repeated(count, rerun_once, "wall_seconds")
     every_file = [str(p) for p in sorted(paths["landing"].rglob("*")) if p.is_file()]
-    hash_spec = {"files": every_file, "hash": True}
-    entry["floor"]["no_change"] = repeated(
-        count,
-        lambda number: floor_run(
-            label_of("no_change", number, count), paths, hash_spec, args, use_gnu_time
-        ),
-        "total_seconds",
-    )
+    entry["floor"]["no_change"] = floors("no_change", {"files": every_file, "hash": True})
 
     for run_name, run in entry["runs"].items():
         floor = entry["floor"].get(run_name, {}).get("total_seconds")
