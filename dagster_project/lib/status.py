@@ -14,13 +14,26 @@ def print_status(settings: Settings, limit: int = 30) -> int:
     if not settings.warehouse_path.exists():
         console.print(f"no warehouse yet at {settings.warehouse_path}: nothing has run")
         return 0
-    with warehouse.connect(settings, read_only=True) as con:
-        rows = con.execute(
-            "SELECT seen_at, file_name, status, rows_accepted, rows_rejected, "
-            "coalesce(reason, warnings, '') FROM meta.file_ledger "
-            "ORDER BY seen_at DESC, file_name LIMIT ?",
-            [limit],
-        ).fetchall()
+    import duckdb
+
+    try:
+        with warehouse.connect(settings, read_only=True) as con:
+            rows = con.execute(
+                "SELECT seen_at, file_name, status, rows_accepted, rows_rejected, "
+                "coalesce(reason, warnings, '') FROM meta.file_ledger "
+                "ORDER BY seen_at DESC, file_name LIMIT ?",
+                [limit],
+            ).fetchall()
+    except duckdb.IOException as err:
+        if "lock" not in str(err).lower():
+            raise
+        # A run holds the warehouse from its start to its publication.
+        console.print(
+            f"a run is writing the warehouse at {settings.warehouse_path}; the ledger can be "
+            "read when it has published (the publication and `maalbar run`'s own summary "
+            "say what it loaded)"
+        )
+        return 1
     table = Table(title=f"Ledger of {settings.data_dir} (newest first)")
     for column in ("seen", "file", "status", "accepted", "rejected", "reason"):
         table.add_column(column)

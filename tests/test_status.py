@@ -1,0 +1,37 @@
+"""`maalbar status` while another process writes the warehouse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from dagster_project.lib import ledger, warehouse
+from dagster_project.lib.status import print_status
+
+HOLD = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.read()
+"""
+
+
+def test_status_says_a_run_holds_the_warehouse(data_settings, capsys):
+    with warehouse.connect(data_settings) as con:
+        ledger.ensure(con)
+    assert print_status(data_settings) == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(data_settings.warehouse_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        capsys.readouterr()
+        assert print_status(data_settings) == 1
+        assert "a run is writing the warehouse" in capsys.readouterr().out
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert print_status(data_settings) == 0
