@@ -17,6 +17,7 @@ This module imports nothing heavy: `maalbar run` starts the pool before it impor
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import threading
@@ -185,6 +186,10 @@ def _warm() -> None:
     """Each worker's start: import GX and validate a two-row frame, so that the first real
     validation finds GX's modules and registries loaded. A worker exits without tearing
     down GX's objects (as `maalbar` itself does); it holds no open file."""
+    # GX's modules and registries live as long as the worker: the cycle collector is off
+    # while they load, and they are frozen out of its later passes, which would walk them
+    # all again and again (as in the run's own start-up, lib/runner.py).
+    gc.disable()
     import pandas as pd
 
     import expectations.marts  # noqa: F401 - the suites' modules, loaded once
@@ -193,6 +198,8 @@ def _warm() -> None:
 
     atexit.register(os._exit, 0)
     run_suite(pd.DataFrame({"x": [1, 2]}), "warm", _warm_suite)
+    gc.freeze()
+    gc.enable()
 
 
 def _warm_suite(frame) -> list:

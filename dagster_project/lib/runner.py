@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dagster_project.lib import ledger, warehouse
@@ -45,10 +47,34 @@ def exclusive_run(settings: Settings):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def _collector_paused_for_start_up():
+    """Python's cycle collector off while the run starts, and what the start-up made frozen
+    out of its later passes (call the function this yields when the job starts). Importing
+    Dagster, dagster-dbt with dbt and the definitions makes some 400,000 objects that live
+    as long as the run; each full pass of the collector walked all of them and freed next
+    to nothing (at M some 0.6 s of the start-up, and 0.5 s more during the run). Unfrozen
+    and as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+
+    def started() -> None:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+    try:
+        yield started
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     from dagster_project.lib.loader import landing_tables
 
-    with exclusive_run(settings):
+    with exclusive_run(settings), _collector_paused_for_start_up() as started:
         # Hashed once: the no-change test, the dbt selection and the quarantine report read
         # the same state.
         landing = landing_tables(settings)
@@ -56,7 +82,7 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
         current = _nothing_new(settings, present)
         if current is not None:
             return current
-        return _run_pipeline(settings, quiet, present, landing)
+        return _run_pipeline(settings, quiet, present, landing, started)
 
 
 def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutcome | None:
@@ -83,7 +109,11 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
 
 
 def _run_pipeline(
-    settings: Settings, quiet: bool, present: list[tuple[str, str]], landing: list
+    settings: Settings,
+    quiet: bool,
+    present: list[tuple[str, str]],
+    landing: list,
+    started: Callable[[], None],
 ) -> RunOutcome:
     from expectations import pool
 
@@ -94,7 +124,7 @@ def _run_pipeline(
     built_before = settings.warehouse_path.exists()
     # One DuckDB database for the whole run, until the publication releases it.
     with warehouse.held_open(settings):
-        result, log_path = _execute(settings, quiet, landing, built_before)
+        result, log_path = _execute(settings, quiet, landing, built_before, started)
     from dagster_project.lib import early_checks, raw_validation
 
     # Validations of a run that stopped before its checks took them.
@@ -139,7 +169,13 @@ def _run_pipeline(
     return RunOutcome(success, result.run_id, reasons, notes)
 
 
-def _execute(settings: Settings, quiet: bool, landing: list, built_before: bool):
+def _execute(
+    settings: Settings,
+    quiet: bool,
+    landing: list,
+    built_before: bool,
+    started: Callable[[], None],
+):
     """The job, or the part of it the new files reach, run in this process: (result, run
     log path)."""
     import dagster as dg
@@ -172,6 +208,7 @@ def _execute(settings: Settings, quiet: bool, landing: list, built_before: bool)
     from dagster_project.lib.dbt_inprocess import import_dbt_beside
 
     import_dbt_beside()
+    started()
     with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
         if loggers:
             job = job.with_logger_defs(loggers)
