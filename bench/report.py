@@ -85,8 +85,7 @@ def _peak(run: dict) -> float | None:
     """The highest peak of the run and its repetitions: memory is a limit, not a typical."""
     values = [
         value
-        for measured in [run, *run.get("repeats", [])]
-        for value in (measured.get("peak_group_mib"), measured.get("peak_rss_mib"))
+        for value in (_highest(run, "peak_group_mib"), _highest(run, "peak_rss_mib"))
         if value is not None
     ]
     return max(values) if values else None

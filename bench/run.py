@@ -356,8 +356,6 @@ def repeated(count: int, measure_once, key: str, restore=None) -> dict:
     ranked = sorted(measured, key=lambda m: m[key])
     chosen = failed[0] if failed else ranked[(len(ranked) - 1) // 2]
     chosen = dict(chosen)
-    if "dbt_target" in measured[-1]:
-        chosen["last_dbt_target"] = measured[-1]["dbt_target"]
     chosen["repeats"] = [
         {name: m.get(name) for name in REPEAT_FIGURES if name in m} for m in measured
     ]
@@ -368,6 +366,7 @@ def repeated(count: int, measure_once, key: str, restore=None) -> dict:
 REPEAT_FIGURES = (
     "wall_seconds",
     "dbt_nodes",
+    "dbt_target",
     "total_seconds",
     "exit_code",
     "timed_out",
@@ -447,8 +446,8 @@ def floor_run(label: str, paths: dict[str, Path], spec: dict, args, use_gnu_time
     return floor
 
 
-def transform_spec(run: dict, warehouse: Path) -> dict:
-    target = Path(run["dbt_target"]) if run.get("dbt_target") else None
+def transform_spec(dbt_target: str | None, warehouse: Path) -> dict:
+    target = Path(dbt_target) if dbt_target else None
     own = usable_target(target)
     if not own:
         target = newest_usable_target()
@@ -547,7 +546,7 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
         return {
             "files": [str(p) for p in files],
             "ingest": True,
-            **transform_spec(_last_run(run), warehouse),
+            **transform_spec(run["repeats"][-1].get("dbt_target"), warehouse),
         }
 
     cold = entry["runs"]["cold"] = repeated(count, cold_once, "wall_seconds")
@@ -595,12 +594,6 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
 
 def _nth(number: int, count: int) -> str:
     return "" if count == 1 else f", {number} of {count}"
-
-
-def _last_run(run: dict) -> dict:
-    """The dbt target of the last of a repeated run's measurements (each build removes the
-    targets before it), with the kept measurement's other figures."""
-    return {**run, "dbt_target": run.get("last_dbt_target", run.get("dbt_target"))}
 
 
 def main(argv: list[str] | None = None) -> int:

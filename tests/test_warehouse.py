@@ -96,3 +96,20 @@ def test_a_held_warehouse_is_closed_when_its_block_ends_with_an_error(tmp_path):
     reader = duckdb.connect(str(settings.warehouse_path), read_only=True)
     assert reader.execute("SELECT n FROM kept").fetchall() == [(1,)]
     reader.close()
+
+
+def test_a_checkpoint_writes_the_held_warehouse_into_its_file_and_opens_nothing(tmp_path):
+    from pathlib import Path
+
+    from dagster_project.lib.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=tmp_path / "landing")
+    warehouse.checkpoint_held(settings)  # nothing held: no file is opened, none made
+    assert not settings.warehouse_path.exists()
+    wal = Path(f"{settings.warehouse_path}.wal")
+    with warehouse.held_open(settings):
+        with warehouse.connect(settings) as con:
+            con.execute("CREATE TABLE kept AS SELECT range AS n FROM range(1000)")
+        assert wal.exists() and wal.stat().st_size > 0
+        warehouse.checkpoint_held(settings)
+        assert not wal.exists() or wal.stat().st_size == 0

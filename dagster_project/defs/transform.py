@@ -66,8 +66,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     args = ["build", "--exclude", "test_type:unit"]
     # What the ingest committed is written into the file before dbt begins: left in DuckDB's
     # write-ahead log, it was checkpointed between dbt's models, which took longer then.
-    with warehouse.connect(config.settings()) as con:
-        con.execute("CHECKPOINT")
+    warehouse.checkpoint_held(config.settings())
     _remove_earlier_targets()
     with _checks_begun_during_build(context):
         invocation = dbt.cli(args, context=context, raise_on_error=False)
@@ -135,9 +134,11 @@ def state_key() -> str:
     """What the marts are, besides the raw rows: the dbt project, the calendar (the holidays
     package and the code that turns it into raw.kalender), and the package (its checks
     passed them)."""
-    from dagster_project.lib.fingerprint import calendar_version, package_version
+    from dagster_project.lib import fingerprint
 
-    return f"{sources_hash()}|{calendar_version()}|maalbar {package_version()}"
+    return (
+        f"{sources_hash()}|{fingerprint.calendar_version()}|maalbar {fingerprint.package_version()}"
+    )
 
 
 def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:

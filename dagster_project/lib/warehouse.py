@@ -27,9 +27,7 @@ def connect(settings: Settings, read_only: bool = False) -> Iterator[duckdb.Duck
     """A connection to the warehouse, closed when the block ends. While a run holds the
     warehouse open, a cursor of the held database (read_only is then not enforced: the run's
     process is the warehouse's one writer either way)."""
-    with _holding:
-        held = _held.get(str(settings.warehouse_path))
-        con = held.cursor() if held is not None else None
+    con = _held_cursor(settings)
     if con is None:
         settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
@@ -37,6 +35,12 @@ def connect(settings: Settings, read_only: bool = False) -> Iterator[duckdb.Duck
         yield con
     finally:
         con.close()
+
+
+def _held_cursor(settings: Settings) -> duckdb.DuckDBPyConnection | None:
+    with _holding:
+        held = _held.get(str(settings.warehouse_path))
+        return held.cursor() if held is not None else None
 
 
 @contextmanager
@@ -51,6 +55,17 @@ def held_open(settings: Settings) -> Iterator[None]:
         yield
     finally:
         release(settings)
+
+
+def checkpoint_held(settings: Settings) -> None:
+    """Write what the held warehouse has committed into the file itself (a DuckDB
+    CHECKPOINT). Without a held warehouse, nothing: each connection's close did it."""
+    con = _held_cursor(settings)
+    if con is not None:
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
 
 
 def release(settings: Settings) -> None:
