@@ -3,8 +3,9 @@
 GX is Python through and through: its import (3-5 s) and the metric graph it builds per
 expectation (about 25 ms) hold the interpreter, while the pipeline's own process has DuckDB
 and dbt to drive. Validations therefore run in a small pool of processes, started when a
-run starts: the GX import happens beside Dagster's start-up, a raw table's batches are
-validated while the next landing files load, and the marts' suites use both cores.
+run starts: the GX import happens beside Dagster's start-up (once, in the fork server the
+workers are forked from, where the platform has one), a raw table's batches are validated
+while the next landing files load, and the marts' suites use both cores.
 
 Frames travel as Arrow tables (their buffers pickled through the pool's pipe) and become
 the same pandas frame in the worker (`dagster_project.lib.warehouse.to_frame`). The worker
@@ -17,6 +18,7 @@ This module imports nothing heavy: `maalbar run` starts the pool before it impor
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -56,18 +58,38 @@ def workers() -> int:
 
 def start(count: int = 1) -> None:
     """Start workers (once per process) up to count, at most workers(); returns at once,
-    while they import GX. A run starts one, which validates the raw tables as they load;
-    the dbt step starts the rest (`grow`), for the marts' suites after it: a second GX
-    import during the start-up would compete with it for the two cores."""
+    while GX loads. A run starts one, which validates the raw tables as they load; the dbt
+    step starts the rest (`grow`), for the marts' suites after it."""
     with _lock:
         while len(_workers) < min(count, workers()):
-            worker = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
-            )
-            worker.submit(_ready)  # the process and its GX import start now, not at the first task
+            worker = ProcessPoolExecutor(1, mp_context=_process_context(), initializer=_warm)
+            # The process starts now, not at the first task. Under the fork server its start
+            # waits until the server has loaded GX: a thread of its own waits for that.
+            threading.Thread(
+                target=_start_process, args=(worker,), name="gx-worker-start", daemon=True
+            ).start()
             _workers.append(worker)
             _busy[id(worker)] = 0
         _room.notify_all()
+
+
+def _process_context():
+    """The workers are forked from a server process that loaded GX and validated once
+    (`expectations.preload`), where the platform has one (Linux, macOS): GX is imported once
+    per run, not once per worker, and a worker started later (`grow`, or after one died) is
+    ready at once instead of importing GX beside dbt. Elsewhere each worker is spawned and
+    loads GX itself (`_warm`)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD])
+    return context
+
+
+def _start_process(worker: ProcessPoolExecutor) -> None:
+    # Shut down before its process started: the next validation starts another.
+    with contextlib.suppress(RuntimeError):
+        worker.submit(_ready)
 
 
 def grow() -> None:
@@ -182,14 +204,29 @@ def _ready() -> int:
     return os.getpid()
 
 
+PRELOAD = "expectations.preload"
+_warmed = False
+
+
 def _warm() -> None:
     """Each worker's start: import GX and validate a two-row frame, so that the first real
-    validation finds GX's modules and registries loaded. A worker exits without tearing
-    down GX's objects (as `maalbar` itself does); it holds no open file."""
+    validation finds GX's modules and registries loaded; done once in the fork server, whose
+    forks start warm. A worker exits without tearing down GX's objects (as `maalbar` itself
+    does); it holds no open file."""
+    global _warmed
+    if _warmed:
+        return
     # GX's modules and registries live as long as the worker: the cycle collector is off
     # while they load, and they are frozen out of its later passes, which would walk them
-    # all again and again (as in the run's own start-up, lib/runner.py).
+    # all again and again (as in the run's own start-up, lib/runner.py). Frozen objects are
+    # also left alone by the collector in a fork, so their memory stays shared with the
+    # server's.
     gc.disable()
+    # tqdm, which GX builds its (disabled) progress bars with, starts a monitor thread with
+    # its first bar; the fork server must hold no thread when it forks.
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0
     import pandas as pd
 
     import expectations.marts  # noqa: F401 - the suites' modules, loaded once
@@ -200,6 +237,7 @@ def _warm() -> None:
     run_suite(pd.DataFrame({"x": [1, 2]}), "warm", _warm_suite)
     gc.freeze()
     gc.enable()
+    _warmed = True
 
 
 def _warm_suite(frame) -> list:
