@@ -185,23 +185,38 @@ def audit(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _cpr_findings(con: duckdb.DuckDBPyConnection) -> list[str]:
-    findings = []
-    text_columns = con.execute(
+    """Text columns of the marts and meta holding values that look like CPR numbers (ten
+    digits, six of them a valid date). One scan per table finds the columns with a CPR-shaped
+    token at all; only those are counted exactly."""
+    columns: dict[tuple[str, str], list[str]] = {}
+    for schema, table, column in con.execute(
         "SELECT schema_name, table_name, column_name FROM duckdb_columns() "
         "WHERE data_type = 'VARCHAR' AND schema_name IN ('marts', 'meta') "
-        "AND database_name = current_database()"
-    ).fetchall()
-    for schema, table, column in text_columns:
-        hits = con.execute(
-            f"""
-            SELECT count(*) FROM (
-                SELECT unnest(regexp_extract_all("{column}", '{CPR_TOKEN}', 2)) AS ddmmyy
-                FROM {schema}.{table} WHERE regexp_matches("{column}", '{CPR_TOKEN}')
-            ) WHERE try_strptime(ddmmyy, '%d%m%y') IS NOT NULL
-            """
-        ).fetchone()[0]
-        if hits:
-            findings.append(f"{schema}.{table}.{column} holds {hits} value(s) that look like CPR")
+        "AND database_name = current_database() ORDER BY schema_name, table_name, column_index"
+    ).fetchall():
+        columns.setdefault((schema, table), []).append(column)
+    findings = []
+    for (schema, table), names in columns.items():
+        shaped = con.execute(
+            "SELECT "
+            + ", ".join(f"""bool_or(regexp_matches("{name}", '{CPR_TOKEN}'))""" for name in names)
+            + f" FROM {schema}.{table}"
+        ).fetchone()
+        for column, any_shaped in zip(names, shaped, strict=True):
+            if not any_shaped:
+                continue
+            hits = con.execute(
+                f"""
+                SELECT count(*) FROM (
+                    SELECT unnest(regexp_extract_all("{column}", '{CPR_TOKEN}', 2)) AS ddmmyy
+                    FROM {schema}.{table} WHERE regexp_matches("{column}", '{CPR_TOKEN}')
+                ) WHERE try_strptime(ddmmyy, '%d%m%y') IS NOT NULL
+                """
+            ).fetchone()[0]
+            if hits:
+                findings.append(
+                    f"{schema}.{table}.{column} holds {hits} value(s) that look like CPR"
+                )
     return findings
 
 
