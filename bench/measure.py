@@ -158,6 +158,9 @@ def run_measured(
     time_report = output_path.with_suffix(".time.txt")
     time_report.unlink(missing_ok=True)
     full = [str(GNU_TIME), "-v", "-o", str(time_report), *command] if use_gnu_time else command
+    # What the harness (copying a data folder back, say) or an earlier run wrote is flushed
+    # to disk first, untimed: the kernel would otherwise write it back during this run.
+    os.sync()
     load_before = _load_average()
     peak_group = 0
     timed_out = False
