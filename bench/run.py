@@ -317,12 +317,13 @@ def pipeline_run(label: str, paths: dict[str, Path], args, use_gnu_time: bool) -
     new_runs = {run: at for run, at in dagster_runs(data_dir).items() if run not in before}
     run_id = max(new_runs, key=new_runs.get) if new_runs else None
     target = dbt_target_of(run_id)
+    dbt = dbt_summary(target)
     result.update(
         run_id=run_id,
         steps=step_times(data_dir, run_id, measured) if run_id else None,
         dbt_target=str(target) if target else None,
-        dbt=dbt_summary(target),
-        dbt_nodes=(dbt_summary(target) or {}).get("nodes"),
+        dbt=dbt,
+        dbt_nodes=(dbt or {}).get("nodes"),
         # A re-parse inside the run is start-up time a settled project does not pay.
         dbt_manifest_rewritten=manifest_stamp() != manifest_before,
     )

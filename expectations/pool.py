@@ -62,7 +62,7 @@ def start(count: int = 1) -> None:
     step starts the rest (`grow`), for the marts' suites after it."""
     with _lock:
         while len(_workers) < min(count, workers()):
-            worker = ProcessPoolExecutor(1, mp_context=_process_context(), initializer=_warm)
+            worker = ProcessPoolExecutor(1, mp_context=_process_context(), initializer=warm)
             # The process starts now, not at the first task. Under the fork server its start
             # waits until the server has loaded GX: a thread of its own waits for that.
             threading.Thread(
@@ -78,7 +78,7 @@ def _process_context():
     (`expectations.preload`), where the platform has one (Linux, macOS): GX is imported once
     per run, not once per worker, and a worker started later (`grow`, or after one died) is
     ready at once instead of importing GX beside dbt. Elsewhere each worker is spawned and
-    loads GX itself (`_warm`)."""
+    loads GX itself (`warm`)."""
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -208,7 +208,7 @@ PRELOAD = "expectations.preload"
 _warmed = False
 
 
-def _warm() -> None:
+def warm() -> None:
     """Each worker's start: import GX and validate a two-row frame, so that the first real
     validation finds GX's modules and registries loaded; done once in the fork server, whose
     forks start warm. A worker exits without tearing down GX's objects (as `maalbar` itself

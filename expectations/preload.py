@@ -7,4 +7,4 @@ from expectations import pool
 
 # On an error each worker warms itself instead, where the error is reported.
 with contextlib.suppress(Exception):
-    pool._warm()
+    pool.warm()
