@@ -2,6 +2,7 @@
 handed to them while files load (dagster_project/lib/raw_validation.py)."""
 
 import os
+import time
 from datetime import datetime
 
 import duckdb
@@ -50,6 +51,94 @@ def test_a_suite_validated_in_a_worker_reports_what_it_reports_here(one_worker):
     assert [(e["type"], e["kwargs"]) for e in there.suite_document["expectations"]] == [
         (e["type"], e["kwargs"]) for e in here.suite_document["expectations"]
     ]
+
+
+def _large_udvalg(con, rows: int = 40_000):
+    """A committee table over pool.FILE_BYTES: a few names missing, one code repeated."""
+    con.execute(
+        f"CREATE TABLE big AS SELECT 'U' || i AS fagudvalg, "
+        f"CASE WHEN i % 10000 = 7 THEN NULL ELSE 'Udvalget for ' || repeat('x', 30) || i END "
+        f"AS navn, 'k.xlsx' AS _file_name, 'abc' AS _file_sha256, i + 2 AS _line_number "
+        f"FROM range({rows}) t(i) UNION ALL SELECT 'U5', 'igen', 'k.xlsx', 'abc', {rows + 2}"
+    )
+    return warehouse.arrow(con, "SELECT * FROM big")
+
+
+def _handed_over(folder) -> list[str]:
+    return sorted(os.listdir(folder))
+
+
+def test_a_large_table_reaches_the_worker_as_a_file_removed_after_its_validation(
+    one_worker, monkeypatch
+):
+    handed = []
+    hand_over = pool._hand_over
+    monkeypatch.setattr(
+        pool, "_hand_over", lambda table: handed.append(hand_over(table)) or handed[-1]
+    )
+    con = duckdb.connect()
+    rows = _large_udvalg(con)
+    assert rows.nbytes >= pool.FILE_BYTES
+    here = run_suite(warehouse.to_frame(rows), "raw.udvalg", raw_sources.udvalg, "k.xlsx", INDEX)
+    there = pool.result(pool.validate(rows, "raw.udvalg", raw_sources.udvalg, "k.xlsx", INDEX))
+    assert [type(h) for h in handed] == [pool.ArrowFile]
+    assert there.outcomes == here.outcomes
+    assert there.rows == rows.num_rows
+    failed = {o.column for o in there.outcomes if not o.passed}
+    assert failed == {"fagudvalg", "navn"}
+    # Removed by the future's callback, which runs just after its result is set.
+    deadline = time.monotonic() + 10
+    while os.path.exists(handed[0].path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not os.path.exists(handed[0].path)
+
+
+def test_a_table_is_written_for_the_worker_and_read_back_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setattr(pool, "_files_folder", lambda: str(tmp_path))
+    con = duckdb.connect()
+    rows = _large_udvalg(con)
+    handed = pool._hand_over(rows)
+    assert isinstance(handed, pool.ArrowFile)
+    assert _handed_over(tmp_path) == [os.path.basename(handed.path)]
+    assert handed.read().equals(rows)
+    handed.remove()
+    assert _handed_over(tmp_path) == []
+    small = warehouse.arrow(con, "SELECT * FROM big LIMIT 10")
+    assert pool._hand_over(small) is small  # pickled through the pipe
+
+
+def test_a_table_the_folder_has_no_room_for_goes_through_the_pipe(tmp_path, monkeypatch):
+    import pyarrow as pa
+
+    monkeypatch.setattr(pool, "_files_folder", lambda: str(tmp_path))
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pa.ipc, "new_file", full)
+    rows = _large_udvalg(duckdb.connect())
+    assert pool._hand_over(rows) is rows
+    assert _handed_over(tmp_path) == []  # the partial file removed
+
+
+def test_folders_of_ended_processes_are_removed(tmp_path):
+    import subprocess
+    import sys
+
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = tmp_path / f"{pool.FOLDER_PREFIX}{ended.stdout.strip()}-a1"
+    alive = tmp_path / f"{pool.FOLDER_PREFIX}{os.getpid()}-b2"
+    other = tmp_path / "something-else"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+        (folder / "t.arrow").write_bytes(b"x")
+    pool._remove_orphans(str(tmp_path))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name])
 
 
 def test_no_workers_validates_in_the_calling_process(monkeypatch):

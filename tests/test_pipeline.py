@@ -236,6 +236,42 @@ def test_the_marts_checks_began_while_dbt_built_the_rest(pipeline):
     assert all(TAKEN[name] for name in expected), [n for n in expected if not TAKEN[n]]
 
 
+def test_large_sources_load_first_and_their_checks_wait_for_every_ingest(pipeline):
+    """The order the steps of the first run started in (`dagster/priority`): the large
+    sources load before the small ones, after what their rules read; their GX checks come
+    after the last ingest, by when the GX worker has validated them beside the small ones."""
+    import dagster as dg
+
+    from dagster_project.defs.ingest.assets import LARGE_SOURCES
+
+    settings, exit_code = pipeline
+    assert exit_code == 0
+    instance = dg.DagsterInstance.get()
+    try:
+        first = min(
+            instance.get_run_records(), key=lambda record: record.create_timestamp
+        ).dagster_run
+        records = instance.get_records_for_run(
+            first.run_id, of_type=dg.DagsterEventType.STEP_START
+        ).records
+    finally:
+        instance.dispose()
+    started = [record.event_log_entry.step_key for record in records]
+    ingests = [step for step in started if step.startswith("ingest_")]
+    large = [f"ingest_{table}" for table in LARGE_SOURCES]
+    assert [step for step in ingests if step in large] == large  # the largest first
+    # Before them only what their rules read (the organisation, the survey questions, the
+    # employments the absence is checked against).
+    assert set(ingests[: ingests.index(large[-1])]) - set(large) == {
+        "ingest_organisation",
+        "ingest_spoergsmaal",
+        "ingest_ansaettelser",
+    }
+    last_ingest = max(started.index(step) for step in ingests)
+    for table in LARGE_SOURCES:
+        assert started.index(f"raw__{table}_gx_suite") > last_ingest
+
+
 def test_every_dbt_data_test_outcome_is_stored_for_auditors(pipeline):
     """dbt's run results (written from dbt's own result, lib/dbt_inprocess.py) reach
     meta.check_results: one passed outcome per data test of the project."""

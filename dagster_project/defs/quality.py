@@ -130,12 +130,15 @@ def _stored(context, asset: str, check_name: str, results: list) -> dg.AssetChec
 
 
 def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
+    from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
+
     key = dg.AssetKey(["raw", table])
 
     @dg.asset_check(
         asset=key,
         name="gx_suite",
         blocking=True,
+        op_tags={PRIORITY_TAG: str(check_priority(table))},
         description=f"Great Expectations suite expectations/raw_sources.py:{table} "
         "on the rows loaded since the last publication (this run's, and those of runs that "
         "stopped before publishing); unexpected values are reported with file and line.",

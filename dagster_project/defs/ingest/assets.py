@@ -24,6 +24,40 @@ ALL_SPECS: list[FileSpec] = [
 ]
 
 
+# Dagster's in-process executor runs one step at a time; of the steps that are ready, it
+# runs the one with the highest `dagster/priority` first. The large sources load first,
+# largest first, so that the GX worker validates their batches while the small sources
+# load, instead of the run waiting for those validations after the last ingest. A source
+# whose rules read another raw table (`FileSpec.upstream_tables`) waits for that table and
+# its blocking checks, so those come before it.
+LARGE_SOURCES = ("besvarelser", "posteringer", "fravaer")
+PRIORITY_TAG = "dagster/priority"
+
+
+def _spec_of(table: str) -> FileSpec:
+    return next(
+        spec for spec in ALL_SPECS if table in {t.table for t in spec.sheets or (spec,)}
+    )
+
+
+def _read_by(table: str) -> list[FileSpec]:
+    """The specs whose rules read the raw table."""
+    return [spec for spec in ALL_SPECS if table in spec.upstream_tables]
+
+
+def load_priority(spec: FileSpec) -> int:
+    """The ingest step's priority: a large source's rank (the largest highest), and above
+    every source that waits for it."""
+    own = len(LARGE_SOURCES) - LARGE_SOURCES.index(spec.table) if spec.table in LARGE_SOURCES else 0
+    return max([own, *(load_priority(later) + 1 for later in _read_by(spec.table))])
+
+
+def check_priority(table: str) -> int:
+    """A raw table's GX check step: as early as its ingest when another source waits for
+    it; otherwise after every ingest (-1), by when its batches have mostly been validated."""
+    return load_priority(_spec_of(table)) if _read_by(table) else -1
+
+
 def raw_keys(spec: FileSpec) -> list[dg.AssetKey]:
     """The raw tables a file pattern fills: one, or one per sheet of a workbook."""
     return [dg.AssetKey(["raw", table.table]) for table in spec.sheets or (spec,)]
@@ -37,6 +71,7 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=f"ingest_{spec.table}",
+        op_tags={PRIORITY_TAG: str(load_priority(spec))},
         specs=[
             dg.AssetSpec(
                 key,
