@@ -35,9 +35,7 @@ PRIORITY_TAG = "dagster/priority"
 
 
 def _spec_of(table: str) -> FileSpec:
-    return next(
-        spec for spec in ALL_SPECS if table in {t.table for t in spec.sheets or (spec,)}
-    )
+    return next(spec for spec in ALL_SPECS if table in {t.table for t in spec.sheets or (spec,)})
 
 
 def _read_by(table: str) -> list[FileSpec]:
