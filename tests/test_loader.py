@@ -291,3 +291,26 @@ def test_budget_year_must_match_file_name(con, data_settings):
     [outcome] = _ingest(con, data_settings, BUDGET)
     assert outcome.status == "quarantined"
     assert "aar must equal the year 2025 in the file name" in outcome.reason
+
+
+def test_landing_files_are_hashed_each_with_its_own_digest_in_spec_order(data_settings):
+    import hashlib
+
+    _org(data_settings)
+    for month in ("202502", "202501", "202503"):
+        _postings(data_settings, month, [f"B{month};05-01-2025;0110;5.25.11;1;1.000,00;t"])
+    listed = loader.landing_tables(data_settings)
+    expected = [
+        (path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        for spec in ALL_SPECS
+        for path, _ in loader.landing_files(data_settings, spec)
+    ]
+    assert [(name, sha) for name, sha, _ in listed] == expected
+    assert [name for name, _, _ in listed] == [
+        "organisation_20250105.csv",
+        "posteringer_202501.csv",
+        "posteringer_202502.csv",
+        "posteringer_202503.csv",
+    ]
+    assert len({sha for _, sha, _ in listed}) == 4
+    assert {tables for name, _, tables in listed if name.startswith("post")} == {("posteringer",)}
