@@ -11,8 +11,8 @@ Frames travel as Arrow tables and become the same pandas frame in the worker
 (`dagster_project.lib.warehouse.to_frame`). A table of a megabyte or more is written as an
 Arrow IPC file in shared memory (`/dev/shm`, else the temporary folder), which the worker
 maps without copying; pickled through the pool's pipe instead, a million postings (some
-200 MB) took 0.14-0.24 s of the pipeline's interpreter, and as long again to unpickle in the
-worker. A smaller table, or one the folder has no room for, is pickled. The worker
+200 MB) held the pipeline's interpreter for 0.14-0.24 s, and the worker unpickled a copy
+(0.02-0.11 s). A smaller table, or one the folder has no room for, is pickled. The worker
 returns GX's result (`runner.SuiteResult`), which the calling step stores and reports as
 before. `MAALBAR_GX_WORKERS=0` validates in the calling process instead.
 
