@@ -12,6 +12,7 @@ import json
 
 import dagster as dg
 
+from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
 from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
 from dagster_project.lib import config, early_checks, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
@@ -130,8 +131,6 @@ def _stored(context, asset: str, check_name: str, results: list) -> dg.AssetChec
 
 
 def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
-    from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
-
     key = dg.AssetKey(["raw", table])
 
     @dg.asset_check(
