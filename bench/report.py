@@ -317,11 +317,46 @@ def markdown(results: dict) -> str:
         ),
         "",
     ]
+    lines += _stack_section(results)
     for scale, error in results.get("errors", {}).items():
         lines += [f"## Scale {scale}", "", f"Not measured: the harness stopped on {error}", ""]
     for scale, entry in results["scales"].items():
         lines += _scale_section(scale, entry)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _stack_section(results: dict) -> list[str]:
+    """The stack's start (`bench/stack.py`), beside the M incremental month it is part of."""
+    stack = results.get("stack")
+    if not stack:
+        return []
+    lines = ["## The stack's start", ""]
+    if not stack.get("ok"):
+        tail = (stack.get("error") or "").strip().splitlines()[-1:] or ["?"]
+        return lines + [f"Failed (exit {stack.get('exit_code')}): {tail[0]}", ""]
+    lines += [
+        "What every `maalbar run` does before it touches any data, in a process of its own "
+        "(`bench/stack.py`): "
+        f"{stack['wall_seconds']:.2f} s from the process's start to its end"
+        f"{_repeats(stack, 'wall_seconds')}; peak {stack['peak_mib']:,.0f} MiB.",
+        "",
+        *_md_table(
+            ["part (the median measurement)", "seconds"],
+            [[name, f"{seconds:.2f}"] for name, seconds in stack["phases"]],
+        ),
+        "",
+    ]
+    cold, month = _run(results, "M", "cold"), _run(results, "M", "incremental")
+    if _ok(cold) and _ok(month):
+        quarter = cold["wall_seconds"] * INCREMENTAL_SHARE
+        lines += [
+            f"Beside the M incremental month ({month['wall_seconds']:.1f} s): the stack's start "
+            f"is {stack['wall_seconds'] / month['wall_seconds']:.0%} of it, and "
+            f"{stack['wall_seconds'] / quarter:.0%} of the {quarter:.1f} s that "
+            f"{INCREMENTAL_SHARE:.0%} of the M cold run allows it.",
+            "",
+        ]
+    return lines
 
 
 def _contention_note(results: dict) -> list[str]:

@@ -478,6 +478,57 @@ def raw_rows(warehouse: Path) -> dict[str, int]:
         con.close()
 
 
+# ------------------------------------------------------------------------------------ stack
+
+
+def stack_run(label: str, folder: Path, args, use_gnu_time: bool) -> dict:
+    """One measurement of the stack's start (`bench/stack.py`) in a process of its own."""
+    result_path = folder / f"{label}.json"
+    result_path.unlink(missing_ok=True)
+    measured = measure.run_measured(
+        [sys.executable, "-m", "bench.stack", str(folder), str(result_path)],
+        env=dict(os.environ),
+        cwd=PROJECT_ROOT,
+        output_path=folder / "output" / f"{label}.txt",
+        timeout=args.timeout,
+        use_gnu_time=use_gnu_time,
+    )
+    result = {
+        "ok": measured.ok and result_path.exists(),
+        "exit_code": measured.exit_code,
+        "wall_seconds": round(measured.wall_seconds, 3),
+        "peak_mib": max(v or 0 for v in (measured.peak_group_mib, measured.peak_rss_mib)),
+    }
+    if result["ok"]:
+        result.update(json.loads(result_path.read_text()))
+    else:
+        result["error"] = measured.output_tail
+    return result
+
+
+def bench_stack(args, use_gnu_time: bool) -> dict:
+    """The stack's start, measured `--repeat` times after an untimed first call (which
+    creates the Dagster instance's storage, as the first run on a machine does)."""
+    folder = Path(args.out).resolve() / "stack"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    log("the stack's start (imports, Dagster instance, a one-asset run, an empty dbt build)")
+    first = stack_run("first", folder, args, use_gnu_time)
+    if not first["ok"]:
+        log(f"  first call: FAILED (exit {first['exit_code']})")
+        return first
+    kept = repeated(
+        args.repeat,
+        lambda number: stack_run(
+            label_of("stack", number, args.repeat), folder, args, use_gnu_time
+        ),
+        "wall_seconds",
+    )
+    phases = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in kept.get("phases", []))
+    log(f"  stack: {kept['wall_seconds']:.2f} s ({phases})")
+    return kept
+
+
 # ------------------------------------------------------------------------------------ scale
 
 
@@ -649,11 +700,18 @@ def main(argv: list[str] | None = None) -> int:
         results["targets"] = report.targets(results)
         report.write(results, Path(args.results_dir))
 
+    # After the scales: their `maalbar prepare` has parsed the dbt project as it is.
+    results["stack"] = bench_stack(args, use_gnu_time)
+    results["targets"] = report.targets(results)
     json_path, md_path = report.write(results, Path(args.results_dir))
     report.print_table(results)
     print(f"\nwrote {md_path} and {json_path}")
     runs = [run for entry in results["scales"].values() for run in entry["runs"].values()]
-    failed = results.get("errors") or any(not run.get("ok") for run in runs)
+    failed = (
+        results.get("errors")
+        or any(not run.get("ok") for run in runs)
+        or not results["stack"].get("ok")
+    )
     return RUN_FAILED if failed else 0
 
 

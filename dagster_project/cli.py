@@ -38,7 +38,8 @@ event_log_storage:
 """
 
 
-def _write_dagster_yaml(home: Path) -> None:
+def write_dagster_yaml(home: Path) -> None:
+    """The dagster.yaml of `maalbar run` in `home`, unless an operator wrote their own."""
     path = home / "dagster.yaml"
     wanted = DAGSTER_YAML.format(marker=DAGSTER_YAML_MARKER, history=home / "history")
     current = path.read_text() if path.exists() else None
@@ -57,7 +58,7 @@ def _prepare_environment() -> config.Settings:
     os.environ["MAALBAR_WAREHOUSE_PATH"] = str(settings.warehouse_path)
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home)))
     home.mkdir(parents=True, exist_ok=True)
-    _write_dagster_yaml(home)
+    write_dagster_yaml(home)
     return settings
 
 

@@ -14,7 +14,7 @@ from dagster_project.lib.history import PooledSqliteEventLogStorage
 def test_yaml_is_written_updated_from_earlier_versions_and_an_operators_is_kept(tmp_path):
     ours = tmp_path / "ours"
     ours.mkdir()
-    cli._write_dagster_yaml(ours)
+    cli.write_dagster_yaml(ours)
     text = (ours / "dagster.yaml").read_text()
     assert text.startswith(cli.DAGSTER_YAML_MARKER)
     assert "PooledSqliteEventLogStorage" in text
@@ -25,19 +25,19 @@ def test_yaml_is_written_updated_from_earlier_versions_and_an_operators_is_kept(
     (earlier / "dagster.yaml").write_text(
         cli._EARLIER_DAGSTER_YAML.format(history=earlier / "history")
     )
-    cli._write_dagster_yaml(earlier)
+    cli.write_dagster_yaml(earlier)
     assert "PooledSqliteEventLogStorage" in (earlier / "dagster.yaml").read_text()
 
     operator = tmp_path / "operator"
     operator.mkdir()
     own = "telemetry:\n  enabled: true\n"
     (operator / "dagster.yaml").write_text(own)
-    cli._write_dagster_yaml(operator)
+    cli.write_dagster_yaml(operator)
     assert (operator / "dagster.yaml").read_text() == own
 
 
 def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
-    cli._write_dagster_yaml(tmp_path)
+    cli.write_dagster_yaml(tmp_path)
     instance = DagsterInstance.from_config(str(tmp_path))
     try:
         storage = instance.event_log_storage
@@ -65,7 +65,7 @@ def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
 
 
 def test_a_table_found_is_remembered_and_a_missing_one_asked_for_again(tmp_path, monkeypatch):
-    cli._write_dagster_yaml(tmp_path)
+    cli.write_dagster_yaml(tmp_path)
     instance = DagsterInstance.from_config(str(tmp_path))
     try:
         storage = instance.event_log_storage
