@@ -206,7 +206,10 @@ def besvarelser(frame: pd.DataFrame) -> list:
     import great_expectations.expectations as gxe
 
     return [
-        gxe.ExpectColumnValuesToBeBetween(column="score", min_value=1, max_value=5),
+        # An integer score of 1-5 (NULL: not answered), checked as a set: GX's between check
+        # compares a nullable integer column value by value in Python (1.3 s per million
+        # answers), its set check is one vectorised `isin` (bench/README.md).
+        gxe.ExpectColumnValuesToBeInSet(column="score", value_set=[1, 2, 3, 4, 5]),
         gxe.ExpectColumnValuesToNotBeNull(column="besvarelse_id"),
         gxe.ExpectColumnValuesToMatchRegex(column="runde", regex=r"^[0-9]{4}-(?:0[1-9]|1[0-2])$"),
         *_lineage(gxe),

@@ -3,6 +3,7 @@ on data that breaks them."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
@@ -36,6 +37,48 @@ def test_posteringer_suite_passes_and_catches_a_posting_outside_its_month():
         "expect_column_pair_values_to_be_equal",
         "expect_column_values_to_match_regex",
     }
+
+
+def test_besvarelser_suite_takes_scores_1_to_5_and_unanswered_and_names_the_line_of_others(
+    monkeypatch,
+):
+    from great_expectations.execution_engine.execution_engine import ExecutionEngine
+
+    # What GX computed of each expectation's "unexpected index query" (every unexpected
+    # row's index, which costs a copy of the frame): nothing.
+    queries = []
+    resolve = ExecutionEngine.resolve_metrics
+
+    def resolve_and_note(self, *args, **kwargs):
+        resolved = resolve(self, *args, **kwargs)
+        queries.extend(
+            value for key, value in resolved.items() if "unexpected_index_query" in str(key)
+        )
+        return resolved
+
+    monkeypatch.setattr(ExecutionEngine, "resolve_metrics", resolve_and_note)
+    rows = ", ".join(
+        f"('2025-03', 'R{i}', '0111', 'Q1', {score}, 'f.csv', 'abc', {i + 2})"
+        for i, score in enumerate([1, 2, 3, 4, 5, "NULL"])
+    )
+    query = (
+        "SELECT * FROM (VALUES {}) v(runde, besvarelse_id, omkostningssted, spoergsmaal_id, "
+        "score, _file_name, _file_sha256, _line_number)"
+    )
+    good = _frame(query.format(rows))
+    # A nullable integer column, as the warehouse's frames give it.
+    assert str(good["score"].dtype) == "Int32"
+    assert run_suite(good, "raw.besvarelser", raw_sources.besvarelser).passed
+    bad = _frame(query.format(rows + ", ('2025-03', 'R9', '0111', 'Q1', 6, 'f.csv', 'abc', 11)"))
+    result = run_suite(
+        bad, "raw.besvarelser", raw_sources.besvarelser, "f.csv", ("_file_name", "_line_number")
+    )
+    [failed] = [o for o in result.outcomes if not o.passed]
+    assert (failed.column, failed.expectation) == ("score", "expect_column_values_to_be_in_set")
+    assert json.loads(failed.observed)["partial_unexpected_list"] == [
+        {"score": "6", "_file_name": "f.csv", "_line_number": "11"}
+    ]
+    assert queries and not any(queries)
 
 
 def test_ansaettelser_suite_checks_pseudonyms_and_dates():
