@@ -702,7 +702,6 @@ def main(argv: list[str] | None = None) -> int:
 
     # After the scales: their `maalbar prepare` has parsed the dbt project as it is.
     results["stack"] = bench_stack(args, use_gnu_time)
-    results["targets"] = report.targets(results)
     json_path, md_path = report.write(results, Path(args.results_dir))
     report.print_table(results)
     print(f"\nwrote {md_path} and {json_path}")
