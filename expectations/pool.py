@@ -219,6 +219,8 @@ def _validate(table, suite_name, build, batch, index_columns):
 
 # Tables from this size on go to a worker as an Arrow IPC file, not through the pipe.
 FILE_BYTES = 1 << 20
+# The folders of handed-over tables: this prefix, then the pid of the process that wrote them.
+FOLDER_PREFIX = "maalbar-gx-"
 _folder: str | None = None
 
 
@@ -274,9 +276,6 @@ def _files_folder() -> str:
             _folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent)
             atexit.register(shutil.rmtree, _folder, True)
         return _folder
-
-
-FOLDER_PREFIX = "maalbar-gx-"
 
 
 def _remove_orphans(parent: str) -> None:
