@@ -81,6 +81,50 @@ def test_besvarelser_suite_takes_scores_1_to_5_and_unanswered_and_names_the_line
     assert queries and not any(queries)
 
 
+def test_places_of_unexpected_values_are_computed_only_for_a_batch_that_fails(monkeypatch):
+    """Where each unexpected value stands (file and line) costs GX a copy of the whole frame
+    per column expectation; a batch that passes has no such value to place."""
+    from great_expectations.execution_engine.execution_engine import ExecutionEngine
+
+    resolved_names = []
+    resolve = ExecutionEngine.resolve_metrics
+
+    def resolve_and_note(self, *args, **kwargs):
+        resolved = resolve(self, *args, **kwargs)
+        resolved_names.extend(str(key) for key in resolved)
+        return resolved
+
+    monkeypatch.setattr(ExecutionEngine, "resolve_metrics", resolve_and_note)
+    query = (
+        "SELECT * FROM (VALUES {}) v(runde, besvarelse_id, omkostningssted, spoergsmaal_id, "
+        "score, _file_name, _file_sha256, _line_number)"
+    )
+    rows = "('2025-03', 'R1', '0111', 'Q1', 4, 'f.csv', 'abc', 2)"
+    where = ("_file_name", "_line_number")
+
+    def places():
+        return [name for name in resolved_names if "unexpected_index_list" in name]
+
+    good = run_suite(
+        _frame(query.format(rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", where
+    )
+    assert good.passed and resolved_names and places() == []
+    bad_rows = rows + ", ('2025-03', 'R2', '0111', 'Q1', 0, 'f.csv', 'abc', 3)"
+    bad = run_suite(
+        _frame(query.format(bad_rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", where
+    )
+    assert places()
+    [failed] = [o for o in bad.outcomes if not o.passed]
+    assert json.loads(failed.observed)["partial_unexpected_list"] == [
+        {"score": "0", "_file_name": "f.csv", "_line_number": "3"}
+    ]
+    # The result document GX renders into Data Docs places it too.
+    [document] = [r for r in bad.result_document["results"] if not r["success"]]
+    assert document["result"]["partial_unexpected_index_list"] == [
+        {"score": 0, "_file_name": "f.csv", "_line_number": 3}
+    ]
+
+
 def test_ansaettelser_suite_checks_pseudonyms_and_dates():
     good = _frame(
         "SELECT '0000001' AS ansaettelsesnr, repeat('a', 64) AS person_id, 'MDR' AS loenform, "
