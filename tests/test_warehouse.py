@@ -113,3 +113,41 @@ def test_a_checkpoint_writes_the_held_warehouse_into_its_file_and_opens_nothing(
         assert wal.exists() and wal.stat().st_size > 0
         warehouse.checkpoint_held(settings)
         assert not wal.exists() or wal.stat().st_size == 0
+
+
+def test_a_held_warehouse_checkpoints_at_a_larger_log_until_the_loading_is_over(tmp_path):
+    """File-by-file commits while the run's files load leave their rows in the write-ahead
+    log up to LOADING_CHECKPOINT_THRESHOLD; after `checkpoint_held` (before dbt) DuckDB's own
+    16 MiB applies again."""
+    from pathlib import Path
+
+    from dagster_project.lib.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=tmp_path / "landing")
+    wal = Path(f"{settings.warehouse_path}.wal")
+
+    def commit_files(con, first: int, count: int) -> list[int]:
+        """Log sizes after each of count commits of 50,000 rows (some 2 MB of log each)."""
+        sizes = []
+        for month in range(first, first + count):
+            con.execute(
+                "INSERT INTO postings SELECT range, md5(range::VARCHAR) "
+                f"FROM range({month * 50_000}, {(month + 1) * 50_000})"
+            )
+            sizes.append(wal.stat().st_size if wal.exists() else 0)
+        return sizes
+
+    mib = 1024 * 1024
+    with warehouse.held_open(settings):
+        with warehouse.connect(settings) as con:
+            con.execute("CREATE TABLE postings (n BIGINT, h VARCHAR)")
+            loading = commit_files(con, 0, 12)
+        # Never checkpointed while loading: the log only grew, past DuckDB's 16 MiB.
+        assert loading == sorted(loading) and loading[-1] > 20 * mib
+        warehouse.checkpoint_held(settings)
+        assert not wal.exists() or wal.stat().st_size == 0
+        with warehouse.connect(settings) as con:
+            after = commit_files(con, 12, 12)
+            assert con.execute("SELECT count(*) FROM postings").fetchone() == (24 * 50_000,)
+        # Checkpointed again at DuckDB's own threshold.
+        assert max(after) < 20 * mib and after != sorted(after)
