@@ -39,79 +39,71 @@ def test_posteringer_suite_passes_and_catches_a_posting_outside_its_month():
     }
 
 
-def test_besvarelser_suite_takes_scores_1_to_5_and_unanswered_and_names_the_line_of_others(
-    monkeypatch,
-):
+# Survey answers as the warehouse's frames give them, from `(runde, besvarelse_id,
+# omkostningssted, spoergsmaal_id, score, file, sha, line)` rows.
+ANSWERS = (
+    "SELECT * FROM (VALUES {}) v(runde, besvarelse_id, omkostningssted, spoergsmaal_id, "
+    "score, _file_name, _file_sha256, _line_number)"
+)
+WHERE = ("_file_name", "_line_number")
+
+
+@pytest.fixture()
+def resolved_metrics(monkeypatch) -> list[tuple[str, object]]:
+    """(metric, value) of every metric GX resolves while the test runs."""
     from great_expectations.execution_engine.execution_engine import ExecutionEngine
 
-    # What GX computed of each expectation's "unexpected index query" (every unexpected
-    # row's index, which costs a copy of the frame): nothing.
-    queries = []
+    seen: list[tuple[str, object]] = []
     resolve = ExecutionEngine.resolve_metrics
 
     def resolve_and_note(self, *args, **kwargs):
         resolved = resolve(self, *args, **kwargs)
-        queries.extend(
-            value for key, value in resolved.items() if "unexpected_index_query" in str(key)
-        )
+        seen.extend((str(key), value) for key, value in resolved.items())
         return resolved
 
     monkeypatch.setattr(ExecutionEngine, "resolve_metrics", resolve_and_note)
+    return seen
+
+
+def test_besvarelser_suite_takes_scores_1_to_5_and_unanswered_and_names_the_line_of_others(
+    resolved_metrics,
+):
     rows = ", ".join(
         f"('2025-03', 'R{i}', '0111', 'Q1', {score}, 'f.csv', 'abc', {i + 2})"
         for i, score in enumerate([1, 2, 3, 4, 5, "NULL"])
     )
-    query = (
-        "SELECT * FROM (VALUES {}) v(runde, besvarelse_id, omkostningssted, spoergsmaal_id, "
-        "score, _file_name, _file_sha256, _line_number)"
-    )
-    good = _frame(query.format(rows))
+    good = _frame(ANSWERS.format(rows))
     # A nullable integer column, as the warehouse's frames give it.
     assert str(good["score"].dtype) == "Int32"
     assert run_suite(good, "raw.besvarelser", raw_sources.besvarelser).passed
-    bad = _frame(query.format(rows + ", ('2025-03', 'R9', '0111', 'Q1', 6, 'f.csv', 'abc', 11)"))
-    result = run_suite(
-        bad, "raw.besvarelser", raw_sources.besvarelser, "f.csv", ("_file_name", "_line_number")
-    )
+    bad = _frame(ANSWERS.format(rows + ", ('2025-03', 'R9', '0111', 'Q1', 6, 'f.csv', 'abc', 11)"))
+    result = run_suite(bad, "raw.besvarelser", raw_sources.besvarelser, "f.csv", WHERE)
     [failed] = [o for o in result.outcomes if not o.passed]
     assert (failed.column, failed.expectation) == ("score", "expect_column_values_to_be_in_set")
     assert json.loads(failed.observed)["partial_unexpected_list"] == [
         {"score": "6", "_file_name": "f.csv", "_line_number": "11"}
     ]
+    # What GX computed of each expectation's "unexpected index query" (every unexpected
+    # row's index, which costs a copy of the frame): nothing.
+    queries = [value for name, value in resolved_metrics if "unexpected_index_query" in name]
     assert queries and not any(queries)
 
 
-def test_places_of_unexpected_values_are_computed_only_for_a_batch_that_fails(monkeypatch):
+def test_places_of_unexpected_values_are_computed_only_for_a_batch_that_fails(resolved_metrics):
     """Where each unexpected value stands (file and line) costs GX a copy of the whole frame
     per column expectation; a batch that passes has no such value to place."""
-    from great_expectations.execution_engine.execution_engine import ExecutionEngine
-
-    resolved_names = []
-    resolve = ExecutionEngine.resolve_metrics
-
-    def resolve_and_note(self, *args, **kwargs):
-        resolved = resolve(self, *args, **kwargs)
-        resolved_names.extend(str(key) for key in resolved)
-        return resolved
-
-    monkeypatch.setattr(ExecutionEngine, "resolve_metrics", resolve_and_note)
-    query = (
-        "SELECT * FROM (VALUES {}) v(runde, besvarelse_id, omkostningssted, spoergsmaal_id, "
-        "score, _file_name, _file_sha256, _line_number)"
-    )
-    rows = "('2025-03', 'R1', '0111', 'Q1', 4, 'f.csv', 'abc', 2)"
-    where = ("_file_name", "_line_number")
 
     def places():
-        return [name for name in resolved_names if "unexpected_index_list" in name]
+        return [name for name, _ in resolved_metrics if "unexpected_index_list" in name]
 
+    rows = "('2025-03', 'R1', '0111', 'Q1', 4, 'f.csv', 'abc', 2)"
     good = run_suite(
-        _frame(query.format(rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", where
+        _frame(ANSWERS.format(rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", WHERE
     )
-    assert good.passed and resolved_names and places() == []
+    assert good.passed and resolved_metrics and places() == []
     bad_rows = rows + ", ('2025-03', 'R2', '0111', 'Q1', 0, 'f.csv', 'abc', 3)"
     bad = run_suite(
-        _frame(query.format(bad_rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", where
+        _frame(ANSWERS.format(bad_rows)), "raw.besvarelser", raw_sources.besvarelser, "f.csv", WHERE
     )
     assert places()
     [failed] = [o for o in bad.outcomes if not o.passed]
