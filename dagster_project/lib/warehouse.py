@@ -25,7 +25,7 @@ _holding = threading.Lock()
 # files load (DuckDB's own: 16 MiB). The ingest commits file by file, each file with its
 # ledger row; at 16 MiB some commits checkpointed, and each checkpoint rewrote the tables'
 # last, partly filled row groups again: 45 months of postings at M committed in 1.94 s, at
-# 256 MiB in 0.70-0.73 s, plus 0.4 s for the one checkpoint after (`checkpoint_held`).
+# 256 MiB in 0.70-0.73 s, plus 0.38-0.65 s for the one checkpoint after (`checkpoint_held`).
 # Committed rows are as durable either way (the log is synced at each commit); the log of a
 # killed run is replayed when the file next opens.
 LOADING_CHECKPOINT_THRESHOLD = "256MiB"
