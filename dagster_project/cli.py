@@ -111,6 +111,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     except RunInProgress as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    for warning in outcome.warnings:
+        print(f"warning: {warning}")
     if outcome.success:
         print(f"published database: {settings.published_path}")
         print(f"dbt docs:           {settings.docs_dir / 'dbt' / 'static_index.html'}")

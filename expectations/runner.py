@@ -25,12 +25,19 @@ if TYPE_CHECKING:
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
 
+# What a failed check does (docs/quality.md): a broken contract invariant blocks the
+# publication; a failed plausibility rule is a warning and the run still publishes.
+BLOCKING = "blocking"
+WARNING = "warning"
+
+
 @dataclass(frozen=True)
 class ExpectationOutcome:
     expectation: str
     column: str | None
     passed: bool
     observed: str
+    severity: str = BLOCKING
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,11 @@ class SuiteResult:
     @property
     def passed(self) -> bool:
         return all(outcome.passed for outcome in self.outcomes)
+
+    @property
+    def blocked(self) -> bool:
+        """A blocking expectation failed: the publication must not be built on this batch."""
+        return any(not o.passed and o.severity == BLOCKING for o in self.outcomes)
 
 
 def _context(docs_dir: Path | None = None):
@@ -155,6 +167,8 @@ def run_suite(
                 column=config.kwargs.get("column") or _columns(config.kwargs),
                 passed=bool(item.success),
                 observed=json.dumps(observed, default=str, ensure_ascii=False)[:2000],
+                # GX's own severity: `critical` (its default) blocks; `warning` warns.
+                severity=BLOCKING if config.severity == "critical" else WARNING,
             )
         )
     return SuiteResult(

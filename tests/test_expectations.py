@@ -275,3 +275,63 @@ def test_a_validation_does_not_serialise_the_gx_project_configuration(monkeypatc
     assert not result.passed
     assert result.outcomes[0].expectation == "expect_column_values_to_not_be_null"
     assert written == []
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "severity"),
+    [("svarprocent", "WARN"), ("sygefravaer_pct", "ERROR")],
+)
+def test_a_plausibility_rule_warns_where_a_contract_invariant_blocks(kpi_id, severity):
+    """More respondents than invited (svarprocent above 100) is an invitation file out of
+    step: a warning. Sick leave above 100 % breaks the definition: it blocks. The check's
+    Dagster severity follows, so only the second stops the publication."""
+    import dagster as dg
+
+    from dagster_project.defs.quality import _result
+    from expectations.runner import BLOCKING, WARNING
+
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.kpi_values AS SELECT ? AS kpi_id, '0100' AS omkostningssted, "
+        "'2025-03' AS periode, 'maaned' AS periodetype, 120.0::DOUBLE AS vaerdi, "
+        "120.0::DOUBLE AS taeller, 100.0::DOUBLE AS naevner, false AS undertrykt",
+        [kpi_id],
+    )
+    frame = con.execute(marts.kpi_frame_query()).df()
+    result = run_suite(
+        frame,
+        "kpi_values",
+        lambda f: marts.kpi_values(f, [kpi_id], ["0100"]),
+        index_columns=("kpi_id", "omkostningssted", "periode"),
+    )
+    [failed] = [o for o in result.outcomes if not o.passed]
+    assert failed.severity == (WARNING if severity == "WARN" else BLOCKING)
+    # The failing value is named with its KPI, node and period.
+    assert json.loads(failed.observed)["partial_unexpected_list"][0]["periode"] == "2025-03"
+    check = _result([result], asset_key=dg.AssetKey(["marts", "kpi_values"]))
+    assert not check.passed
+    assert check.severity == getattr(dg.AssetCheckSeverity, severity)
+
+
+def test_a_dbt_warning_keeps_the_rows_it_found():
+    """A dbt test of severity warn that finds rows is stored as a failed warning with its
+    first rows, read again from its compiled SQL; a passing test keeps only its status."""
+    from dagster_project.defs.transform import _observed
+
+    con = duckdb.connect()
+    found = _observed(
+        con,
+        {
+            "status": "warn",
+            "failures": 1,
+            "compiled_code": "select '0111' as omkostningssted, '2025-03' as runde, 7 as n",
+        },
+    )
+    assert found.startswith("warn; failing rows: 1; ")
+    assert json.loads(found.split("; ", 2)[2]) == [
+        {"omkostningssted": "0111", "runde": "2025-03", "n": 7}
+    ]
+    assert _observed(con, {"status": "pass", "failures": 0, "compiled_code": "x"}) == (
+        "pass; failing rows: 0"
+    )

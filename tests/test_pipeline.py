@@ -417,3 +417,56 @@ def test_publication_opens_read_only_in_duckdb_1_4(pipeline, tmp_path):
     expected = con.execute("SELECT count(*) FROM marts.kpi_values").fetchone()[0]
     con.close()
     assert version == "1.4.0" and int(rows) == expected
+
+
+def test_refunds_larger_than_spending_publish_with_a_warning(pipeline, capsys):
+    """Real ledgers have refunds: a month where 0112's refunds exceed its spending gives a
+    negative unit cost. That is plausible-but-unusual, not a broken contract: the run
+    publishes it, exits 0 and names the warning (check, node, period, value) in its output,
+    in the published meta.check_results and in the quality report."""
+    settings, _ = pipeline
+    write_export(
+        settings.landing_dir / "oekonomi" / "posteringer_202503.csv",
+        POSTINGS_HEADER,
+        [
+            "11;10-03-2025;0112;5.25.11;1;1.1;20.000;Løn",
+            "12;20-03-2025;0112;5.25.11;1;7.1;-50.000;Tilbagebetaling fra leverandør",
+            "13;10-03-2025;0111;5.25.11;1;1.1;90.000;Løn",
+        ],
+    )
+    write_export(
+        settings.landing_dir / "reference" / "aktivitet_202503.csv",
+        AKTIVITET_HEADER,
+        ["0111;DAGPLEJE;10;barn-måneder", "0112;DAGPLEJE;5;barn-måneder"],
+    )
+    capsys.readouterr()
+    assert cli.main(["run"]) == 0
+    out = capsys.readouterr().out
+    # (20000 - 50000) / 5 children
+    assert _value(settings, "enhedsomkostning", "0112", "2025-03") == (-6000, -30000, 5)
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        leon = con.execute(
+            "SELECT enhedsomkostning_kr FROM marts.leon_enhedsomkostning "
+            "WHERE omkostningssted = '0112' AND periode = '2025-03'"
+        ).fetchall()
+        stored = con.execute(
+            "SELECT c.severity, c.observed FROM meta.check_results c "
+            "JOIN meta.publication p USING (run_id) "
+            "WHERE c.asset = 'marts.leon_enhedsomkostning' AND NOT c.passed"
+        ).fetchall()
+    finally:
+        con.close()
+    assert leon == [(-6000,)]
+    [(severity, observed)] = stored
+    assert severity == "warning"
+    for named in ("0112", "2025-03", "-6000", "enhedsomkostning_kr"):
+        assert named in observed
+    [line] = [line for line in out.splitlines() if "leon_enhedsomkostning" in line]
+    assert line.startswith("warning: marts.leon_enhedsomkostning gx_suite: ")
+    for named in ("expect_column_values_to_be_between(enhedsomkostning_kr)", "0112", "-6000"):
+        assert named in line
+    assert "published database:" in out
+    report = (settings.docs_dir / "kvalitet.html").read_text(encoding="utf-8")
+    warnings = report.split("<h2>Advarsler</h2>")[1].split("<h2>Kontroller</h2>")[0]
+    assert "enhedsomkostning_kr" in warnings and "0112" in warnings and "2025-03" in warnings

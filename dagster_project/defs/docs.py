@@ -98,13 +98,18 @@ def _render(settings: config.Settings, run_id: str):
     return len(rows), pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
 
 
+SEVERITY_DA = {"blocking": "blokerende", "warning": "advarsel"}
+
+
 def write_quality_report(published: Path, target: Path) -> int:
-    """An HTML page of the checks behind the current publication, for auditors."""
+    """An HTML page of the checks behind the current publication, for auditors: the
+    warnings (plausibility rules that failed, each with the rows it found) first."""
     con = duckdb.connect(str(published), read_only=True)
     try:
         run_id = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
         checks = con.execute(
-            "SELECT asset, check_name, expectation, column_name, passed, observed "
+            "SELECT asset, check_name, expectation, column_name, coalesce(severity, 'blocking'), "
+            "passed, observed "
             "FROM meta.check_results WHERE run_id = ? ORDER BY asset, check_name, expectation",
             [run_id],
         ).fetchall()
@@ -123,15 +128,27 @@ def write_quality_report(published: Path, target: Path) -> int:
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    failed = sum(1 for row in checks if not row[4])
+    checks = [(*row[:4], SEVERITY_DA.get(row[4], row[4]), *row[5:]) for row in checks]
+    warnings = [row for row in checks if not row[5] and row[4] == "advarsel"]
+    failed = sum(1 for row in checks if not row[5]) - len(warnings)
+    headers = ["aktiv", "kontrol", "forventning", "kolonne", "alvor", "bestået", "observeret"]
+    warning_section = (
+        "<p>Plausibilitetsregler, der ikke holdt. Tallene er publiceret; se efter, om "
+        "leverancen er rigtig.</p>" + table(headers, warnings)
+        if warnings
+        else "<p>Ingen advarsler.</p>"
+    )
     page = f"""<!doctype html><html lang="da"><meta charset="utf-8">
 <title>Maalbar datakvalitet</title>
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:2px 6px;
 font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
 <h1>Datakvalitet for publikationen</h1>
-<p>Kørsel {html.escape(run_id)}: {len(checks)} kontroller, {failed} fejlede.</p>
+<p>Kørsel {html.escape(run_id)}: {len(checks)} kontroller, {failed} blokerende fejlede,
+{len(warnings)} advarsler.</p>
+<h2>Advarsler</h2>
+{warning_section}
 <h2>Kontroller</h2>
-{table(["aktiv", "kontrol", "forventning", "kolonne", "bestået", "observeret"], checks)}
+{table(headers, checks)}
 <h2>Filer</h2>
 {table(["fil", "status", "rækker godkendt", "rækker afvist", "årsag"], files)}
 </html>"""

@@ -1,5 +1,9 @@
 """Great Expectations suites as blocking Dagster asset checks.
 
+An expectation of a broken contract invariant fails its check with severity ERROR, which
+stops everything downstream; a failed plausibility rule (GX severity `warning`) fails it
+with severity WARN, and the run goes on to publish (docs/quality.md).
+
 Rows are read from DuckDB as Arrow tables and validated by GX in worker processes
 (`expectations/pool.py`), each as a pandas frame. A raw table is validated on the rows no
 publication was built from yet, in batches of whole files handed on while they load
@@ -17,6 +21,7 @@ from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
 from dagster_project.lib import config, early_checks, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
 from expectations import marts
+from expectations.runner import BLOCKING
 
 CHECK_RESULTS_DDL = """
 CREATE SCHEMA IF NOT EXISTS meta;
@@ -29,7 +34,9 @@ CREATE TABLE IF NOT EXISTS meta.check_results (
     passed BOOLEAN NOT NULL,
     observed VARCHAR,
     checked_at TIMESTAMP
-)
+);
+-- Added after the first publications: blocking (a contract invariant) or warning.
+ALTER TABLE meta.check_results ADD COLUMN IF NOT EXISTS severity VARCHAR;
 """
 
 
@@ -56,6 +63,7 @@ CHECK_RESULT_COLUMNS = (
     "column_name",
     "passed",
     "observed",
+    "severity",
 )
 GX_VALIDATION_COLUMNS = (
     "run_id",
@@ -73,8 +81,9 @@ def store_outcomes(con, run_id: str, asset: str, check_name: str, outcomes) -> N
     """Each expectation's (or dbt test's) outcome in meta.check_results, published."""
     con.execute(CHECK_RESULTS_DDL)
     rows = [
-        (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed) for o in outcomes
-    ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate")]
+        (run_id, asset, check_name, o.expectation, o.column, o.passed, o.observed, o.severity)
+        for o in outcomes
+    ] or [(run_id, asset, check_name, None, None, True, "no new rows to validate", BLOCKING)]
     warehouse.insert_rows(
         con, "meta.check_results", CHECK_RESULT_COLUMNS, rows, {"checked_at": "now()::TIMESTAMP"}
     )
@@ -108,20 +117,28 @@ def store_results(con, run_id: str, asset: str, check_name: str, results: list) 
 
 
 def _result(results, **spec) -> dg.AssetCheckResult:
+    """The check's result: failed with severity ERROR when a blocking expectation failed
+    (nothing downstream runs), with severity WARN when only plausibility rules failed
+    (the run goes on and publishes, the warnings named)."""
     rows = sum(result.rows for result in results)
     outcomes = [o for result in results for o in result.outcomes]
-    failed = [o for o in outcomes if not o.passed]
+    failed = [o for o in outcomes if not o.passed and o.severity == BLOCKING]
+    warnings = [o for o in outcomes if not o.passed and o.severity != BLOCKING]
     return dg.AssetCheckResult(
         **spec,
-        passed=not failed,
+        passed=not failed and not warnings,
+        severity=dg.AssetCheckSeverity.ERROR if failed else dg.AssetCheckSeverity.WARN,
         metadata={
             "rows_validated": rows,
             "expectations": len(outcomes),
-            "failed": dg.MetadataValue.md(
-                "\n".join(f"- {o.expectation}({o.column}): {o.observed}" for o in failed) or "none"
-            ),
+            "failed": dg.MetadataValue.md(_listed(failed)),
+            "warnings": dg.MetadataValue.md(_listed(warnings)),
         },
     )
+
+
+def _listed(outcomes) -> str:
+    return "\n".join(f"- {o.expectation}({o.column}): {o.observed}" for o in outcomes) or "none"
 
 
 def _stored(context, asset: str, check_name: str, results: list) -> dg.AssetCheckResult:
@@ -172,7 +189,16 @@ def kpi_values_validations(con) -> list:
     known = [row[0] for row in con.execute(KNOWN_KPIS_QUERY).fetchall()]
     nodes = [r[0] for r in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()]
     build = functools.partial(marts.kpi_values, known_kpis=known, nodes=nodes)
-    return [pool.validate(rows, KPI_VALUES_SUITE, build, "marts.kpi_values")]
+    # A failing expectation names each unexpected value's KPI, node and period.
+    return [
+        pool.validate(
+            rows,
+            KPI_VALUES_SUITE,
+            build,
+            "marts.kpi_values",
+            index_columns=("kpi_id", "omkostningssted", "periode"),
+        )
+    ]
 
 
 def reconciliation_validations(con) -> list:
@@ -243,7 +269,10 @@ def published_mart_validations(con, mart: str, contract, key) -> dict[str, list]
     if mart in marts.MART_SUITES:
         rows = warehouse.arrow(con, marts.MART_SUITES[mart].query)
         build = functools.partial(marts.mart_suite, mart=mart, key=tuple(key))
-        validations["gx_suite"] = [pool.validate(rows, f"marts.{mart}", build, mart)]
+        # A failing expectation names each unexpected value's row by the mart's key.
+        validations["gx_suite"] = [
+            pool.validate(rows, f"marts.{mart}", build, mart, index_columns=tuple(key))
+        ]
     return validations
 
 

@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: staging → intermediate → marts, tests as checks."""
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -183,27 +184,45 @@ def record_build(context: dg.AssetExecutionContext, settings) -> None:
 
 
 def _store_test_results(invocation, run_id: str) -> None:
-    """dbt's data tests beside the GX results in meta.check_results, for auditors."""
+    """dbt's data tests beside the GX results in meta.check_results, for auditors. A test
+    of severity warn that found rows is a failed warning; its first rows (the node, period
+    and value it found) are read again from its compiled SQL and stored with it."""
     from dagster_project.defs.quality import store_outcomes
-    from expectations.runner import ExpectationOutcome
+    from expectations.runner import BLOCKING, WARNING, ExpectationOutcome
 
     try:
         results = invocation.get_artifact("run_results.json")["results"]
     except Exception:  # dbt stopped before writing results; the failure says why
         return
-    outcomes = [
-        ExpectationOutcome(
-            expectation=result["unique_id"].split(".")[2],
-            column=None,
-            passed=result["status"] in ("pass", "warn"),
-            observed=f"{result['status']}; failing rows: {result.get('failures') or 0}",
-        )
-        for result in results
-        if result["unique_id"].startswith("test.")
-    ]
-    if outcomes:
-        with warehouse.connect(config.settings()) as con:
-            store_outcomes(con, run_id, "dbt", "dbt_test", outcomes)
+    tests = [result for result in results if result["unique_id"].startswith("test.")]
+    if not tests:
+        return
+    with warehouse.connect(config.settings()) as con:
+        outcomes = [
+            ExpectationOutcome(
+                expectation=result["unique_id"].split(".")[2],
+                column=None,
+                passed=result["status"] == "pass",
+                observed=_observed(con, result),
+                severity=WARNING if result["status"] == "warn" else BLOCKING,
+            )
+            for result in tests
+        ]
+        store_outcomes(con, run_id, "dbt", "dbt_test", outcomes)
+
+
+# The rows of a warning shown in the run output and the quality report.
+WARNING_ROWS = 20
+
+
+def _observed(con, result: dict) -> str:
+    observed = f"{result['status']}; failing rows: {result.get('failures') or 0}"
+    if result["status"] != "warn" or not result.get("compiled_code"):
+        return observed
+    cursor = con.execute(f"SELECT * FROM ({result['compiled_code']}) LIMIT {WARNING_ROWS}")
+    names = [column[0] for column in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return f"{observed}; {json.dumps(rows, default=str, ensure_ascii=False)}"[:2000]
 
 
 def failed_nodes(invocation) -> list[str]:

@@ -23,6 +23,8 @@ class RunOutcome:
     run_id: str
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Plausibility rules that failed: the run published, and these are worth a look.
+    warnings: list[str] = field(default_factory=list)
 
 
 class RunInProgress(Exception):
@@ -132,7 +134,7 @@ def _run_pipeline(
     early_checks.discard(result.run_id)
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
+        if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
             failed = evaluation.metadata.get("failed") or evaluation.metadata.get("quarantined")
             detail = f": {failed.value}" if failed is not None else ""
             if evaluation.check_name == "no_quarantined_files":
@@ -159,6 +161,7 @@ def _run_pipeline(
     if not success and not reasons:
         reasons.append(f"the publication step did not run; see {log_path}")
     notes = _ledger_notes(settings, result.run_id) + [f"run log: {log_path}"]
+    warnings = _warnings(settings, result.run_id)
     if not success:
         # The documentation step did not run; the failed validations are still worth a look.
         from dagster_project.defs.docs import build_gx_docs
@@ -166,7 +169,7 @@ def _run_pipeline(
         site = build_gx_docs(settings, result.run_id)
         if site is not None:
             notes.append(f"GX data docs: {site}")
-    return RunOutcome(success, result.run_id, reasons, notes)
+    return RunOutcome(success, result.run_id, reasons, notes, warnings)
 
 
 def _execute(
@@ -216,6 +219,24 @@ def _execute(
             instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
         )
     return result, log_path
+
+
+def _warnings(settings: Settings, run_id: str) -> list[str]:
+    """The run's failed plausibility rules as stored in meta.check_results (GX expectations
+    and dbt tests alike): check, expectation and the rows it found (node, period, value)."""
+    with warehouse.connect(settings, read_only=True) as con:
+        if not warehouse.has_table(con, "meta", "check_results"):
+            return []
+        rows = con.execute(
+            "SELECT asset, check_name, expectation, column_name, observed "
+            "FROM meta.check_results WHERE run_id = ? AND NOT passed AND severity = 'warning' "
+            "ORDER BY asset, check_name, expectation, column_name",
+            [run_id],
+        ).fetchall()
+    return [
+        f"{asset} {check}: {expectation}" + (f"({column})" if column else "") + f": {observed}"
+        for asset, check, expectation, column, observed in rows
+    ]
 
 
 def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
