@@ -6,6 +6,7 @@ The figures are computed by hand from the rows below (see each assertion's comme
 from __future__ import annotations
 
 import hashlib
+import re
 
 import duckdb
 import pytest
@@ -470,3 +471,97 @@ def test_refunds_larger_than_spending_publish_with_a_warning(pipeline, capsys):
     report = (settings.docs_dir / "kvalitet.html").read_text(encoding="utf-8")
     warnings = report.split("<h2>Advarsler</h2>")[1].split("<h2>Kontroller</h2>")[0]
     assert "enhedsomkostning_kr" in warnings and "0112" in warnings and "2025-03" in warnings
+
+
+def _documented(section: str) -> dict[tuple[str, ...], str]:
+    """docs/quality.md's rows of one section: the cells before the kind, and the kind."""
+    from dagster_project.lib.config import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "docs" / "quality.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in text.split(f"## {section}")[1].split("\n## ")[0].splitlines():
+        cells = [cell.strip().strip("`") for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[-2] in ("blocks", "warns"):
+            rows[tuple(cells[:-2])] = cells[-2]
+    return rows
+
+
+KEY_EXPECTATIONS = (
+    "expect_column_values_to_be_unique",
+    "expect_compound_columns_to_be_unique",
+    "expect_column_values_to_not_be_null",
+)
+
+
+def test_the_docs_classify_every_check_as_the_code_does(pipeline):
+    """docs/quality.md lists every GX expectation and every singular dbt test with the kind
+    the code gives it (blocks or warns); a check added, dropped or reclassified without the
+    docs fails here."""
+    import json
+
+    import pandas as pd
+
+    from dagster_project.defs.ingest.assets import ALL_SPECS
+    from dagster_project.defs.publish import PRIMARY_KEYS
+    from dagster_project.lib import raw_validation
+    from dagster_project.lib.config import DBT_PROJECT_DIR
+    from expectations import marts, raw_sources
+
+    settings, _ = pipeline
+    specs = {t.table: t for spec in ALL_SPECS for t in (spec.sheets or (spec,))}
+    suites = []
+    for table in raw_validation.SUITE_TABLES:
+        columns = [name for name, _ in specs[table].raw_columns()]
+        columns += re.findall(r"AS (\w+)", raw_validation.EXTRA_COLUMNS.get(table, ""))
+        frame = pd.DataFrame({name: pd.Series([], dtype="object") for name in columns})
+        suites.append((f"raw.{table}", getattr(raw_sources, table)(frame), raw_sources.LINEAGE))
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        empty = lambda query: con.execute(query).df().head(0)  # noqa: E731
+        suites.append(
+            ("marts.kpi_values", marts.kpi_values(empty(marts.kpi_frame_query()), [], []), ())
+        )
+        suites.append(("marts.kpi_values(reconciliation)", marts.reconciliation(None), ()))
+        suites.append(
+            ("marts.kpi_values(coverage)", marts.coverage(empty(marts.COVERAGE_QUERY)), ())
+        )
+        for mart, suite in marts.MART_SUITES.items():
+            built = suite.build(empty(suite.query))
+            suites.append((f"marts.{mart}", built, ()))
+    finally:
+        con.close()
+    in_code = {}
+    for asset, expectations, lineage in suites:
+        for expectation in expectations:
+            kwargs = expectation.configuration.kwargs
+            column = kwargs.get("column") or ",".join(
+                kwargs.get("column_list") or [kwargs.get("column_A"), kwargs.get("column_B")]
+            )
+            if column in lineage:
+                continue  # the lineage row common to every raw suite
+            key = PRIMARY_KEYS.get(asset.removeprefix("marts."), ())
+            if expectation.expectation_type in KEY_EXPECTATIONS and (
+                column in key or column == ",".join(key)
+            ):
+                continue  # the key row common to every mart suite
+            kind = "warns" if expectation.severity.value == "warning" else "blocks"
+            in_code[(asset, expectation.expectation_type, column)] = kind
+    assert _documented("Great Expectations") == in_code
+
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    singular = {
+        (node["name"],): "warns" if node["config"]["severity"].lower() == "warn" else "blocks"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and not node.get("test_metadata")
+    }
+    generic = {
+        node["test_metadata"]["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test" and node.get("test_metadata")
+    }
+    documented = _documented("dbt tests")
+    assert {row: kind for row, kind in documented.items() if row[0].startswith("assert_")} == (
+        singular
+    )
+    named = " ".join(row[0] for row in documented)
+    assert all(kind in named for kind in generic)

@@ -115,10 +115,11 @@ EXPECTED_KPI_VALUES = {
 # horizon). February: E2 5 · 1.85 / 7.4 = 1.25; E4 21 with 1 Feb asked twice (long + a short
 # one-day spell) and capped at 1, shared 0.5 / 0.5, so long 20.5 and short 0.5; E6b 2 (S56).
 # The FERIE and BSYG spells are not sickness; E1's spell from 4 March lies after the horizon.
-# Persons: 0111 January P1, P2, P3, P4, P6 = 5 (shown); February P1, P2, P4, P5 = 4
-# (suppressed). Turnover windows: 2024-01 from 2023-02-01, 2024-02 from 2023-03-01, 2024 from
-# 2024-01-01, each to the period's last day. P6's move from 0111 to 0112 on 15 January is a
-# leaver in 0111 and a joiner in 0112, but nothing in 0110 or 0100.
+# Persons: 0111 January P1, P2, P3, P4, P6 = 5 (enough, but see the secondary suppression
+# below); February P1, P2, P4, P5 = 4 (suppressed). Turnover windows: 2024-01 from
+# 2023-02-01, 2024-02 from 2023-03-01, 2024 from 2024-01-01, each to the period's last day.
+# P6's move from 0111 to 0112 on 15 January is a leaver in 0111 and a joiner in 0112, but
+# nothing in 0110 or 0100.
 HR_NODE_PERIODS = {
     # 0111: S(2023-02-01) = P1 P2 P4 P6 P11, E(2024-01-31) = P1 P2 P3 P4.
     (NORD, "2024-01"): (22, 86, 16, 8, 8, 5, 5, 4, 3),
@@ -139,13 +140,23 @@ for _node in (AREA_A, ROOT):
     }
 
 
+# Secondary suppression (kpis.md): 0112 is hidden in every period (2 persons; |S| 2, 2, 1).
+# 0110 = 0111 + 0112, with nobody on 0110 itself, and 0110 is shown, so 0110 minus 0111
+# would give 0112 back: 0111, 0110's only other part, is hidden too wherever it is shown by
+# its own count, sickness in 2024-01 (5 persons) and 2024 (6), turnover in every period
+# (|S| 5, 6, 5). February's sickness already hides both units (4 and 2 persons), which leaves
+# 0110 nothing to give away. 0100's only part is 0110 (0120 has no HR rows), still shown.
+SICKNESS_SECONDARY = {(NORD, "2024-01"), (NORD, "2024")}
+TURNOVER_SECONDARY = {(NORD, "2024-01"), (NORD, "2024-02"), (NORD, "2024")}
+
+
 def _hr_expected() -> dict[tuple, tuple]:
     """The contract's formulas applied to HR_NODE_PERIODS: key -> (vaerdi, taeller, naevner,
     undertrykt)."""
     expected = {}
     for (node, period), figures in HR_NODE_PERIODS.items():
         workdays, possible, sick, short, long, persons, start, end, both = figures
-        hidden = persons < 5
+        hidden = persons < 5 or (node, period) in SICKNESS_SECONDARY
         aarsvaerk = possible / workdays
         for kpi_id, numerator, denominator, factor in (
             ("sygefravaer_pct", sick, possible, 100),
@@ -162,7 +173,8 @@ def _hr_expected() -> dict[tuple, tuple]:
             ("personaleomsaetning_tilgang_pct", end - both),
         ):
             shown = (100 * numerator / start, numerator, start, False)
-            expected[(kpi_id, node, period)] = (None, None, None, True) if start < 5 else shown
+            hidden = start < 5 or (node, period) in TURNOVER_SECONDARY
+            expected[(kpi_id, node, period)] = (None, None, None, True) if hidden else shown
     return expected
 
 

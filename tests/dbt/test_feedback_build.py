@@ -21,8 +21,9 @@ HIDDEN = (None, None, None, True)
 # 0111, January: N1 (4, 5, 3), N2 (3, -, 4), N3 (5, 5, -), N4 (2, 3, 2) and N5, who answered
 # nothing: 4 respondents, so 0111 is suppressed (MOTIVATION 27 / 7, LEDELSE 9 / 3 from 3).
 # 0112, January: 6 respondents (MOTIVATION 37 / 11; LEDELSE 17 / 5 from 5). Not small, but
-# 0110 minus 0112 would give 0111 back, so 0112 is hidden too (secondary suppression), in
-# January and in the year, which holds only January for both units.
+# 0110 (nobody on 0110 itself) minus 0112 would give 0111 back, so 0112, 0110's only other
+# part, is hidden too (secondary suppression), in January and, on its own, in the year, which
+# holds only January for both units.
 # 0121: January 6 respondents (MOTIVATION 47 / 12, LEDELSE 23 / 6), February 5 (all 4s:
 # 40 / 10 and 20 / 5): 5 respondents are enough.
 TRIVSEL = {

@@ -2,8 +2,8 @@
 -- non-empty scores summed and counted, and the distinct respondents behind them (those
 -- with at least one score for the theme). A respondent is a besvarelse_id; in a year with
 -- several rounds an id seen in two rounds counts once, which can only suppress more.
--- The respondents on the node itself and the node's parent are kept for the secondary
--- suppression (int_trivsel_cells_suppressed).
+-- The respondents on the node's own cost centre are counted apart too: the secondary
+-- suppression (int_trivsel_cells_suppressed) treats them as a part of the node's figures.
 with
 
 respondents as (

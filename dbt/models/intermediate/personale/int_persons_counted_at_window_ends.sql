@@ -2,6 +2,8 @@
 -- with an active population employment in the node's subtree on t0, E = the same on t1.
 -- A person is counted once per node however many employments they hold, so a move between
 -- two units leaves the one and joins the other, but is no change at a node above both.
+-- The persons in S on the node's own cost centre are counted apart too, for the secondary
+-- suppression (int_personaleomsaetning_cells_suppressed).
 with
 
 closure as (
@@ -67,24 +69,48 @@ node_persons_in_windows as (
     inner join node_persons_on_days
         on window_ends.dato = node_persons_on_days.dato
     group by node_persons_on_days.omkostningssted, window_ends.periode, node_persons_on_days.person_nr
+),
+
+-- S on the cost centre itself: its distinct persons on the window's first day.
+own_persons_at_start as (
+    select
+        cost_centre_persons_on_days.omkostningssted,
+        window_ends.periode,
+        count(*) as antal_personer_start
+    from window_ends
+    inner join cost_centre_persons_on_days
+        on window_ends.dato = cost_centre_persons_on_days.dato
+    where window_ends.er_start
+    group by cost_centre_persons_on_days.omkostningssted, window_ends.periode
+),
+
+node_counts as (
+    select
+        node_persons_in_windows.omkostningssted,
+        periods.periode,
+        periods.periodetype,
+        periods.vindue_fra_dato,
+        periods.vindue_til_dato,
+        count(*) filter (where node_persons_in_windows.i_start) as antal_personer_start,
+        count(*) filter (where node_persons_in_windows.i_slut) as antal_personer_slut,
+        count(*) filter (where node_persons_in_windows.i_start and node_persons_in_windows.i_slut)
+            as antal_personer_begge
+    from node_persons_in_windows
+    inner join periods
+        on node_persons_in_windows.periode = periods.periode
+    group by
+        node_persons_in_windows.omkostningssted,
+        periods.periode,
+        periods.periodetype,
+        periods.vindue_fra_dato,
+        periods.vindue_til_dato
 )
 
 select
-    node_persons_in_windows.omkostningssted,
-    periods.periode,
-    periods.periodetype,
-    periods.vindue_fra_dato,
-    periods.vindue_til_dato,
-    count(*) filter (where node_persons_in_windows.i_start) as antal_personer_start,
-    count(*) filter (where node_persons_in_windows.i_slut) as antal_personer_slut,
-    count(*) filter (where node_persons_in_windows.i_start and node_persons_in_windows.i_slut)
-        as antal_personer_begge
-from node_persons_in_windows
-inner join periods
-    on node_persons_in_windows.periode = periods.periode
-group by
-    node_persons_in_windows.omkostningssted,
-    periods.periode,
-    periods.periodetype,
-    periods.vindue_fra_dato,
-    periods.vindue_til_dato
+    node_counts.*,
+    coalesce(own_persons_at_start.antal_personer_start, 0) as antal_personer_start_direkte
+from node_counts
+left join own_persons_at_start
+    on
+        node_counts.omkostningssted = own_persons_at_start.omkostningssted
+        and node_counts.periode = own_persons_at_start.periode

@@ -2,7 +2,9 @@
 -- dagsværk are summed per cost centre and month first and then rolled up through the
 -- closure, so a node always covers its whole subtree's rows. Persons cannot be summed
 -- across children (one person may work in two units), so they are counted distinct on the
--- (person, cost centre) pairs of the period joined to the closure.
+-- (person, cost centre) pairs of the period joined to the closure. The rows on the node's
+-- own cost centre (closure distance 0) are kept apart too: the secondary suppression
+-- (int_sygefravaer_cells_suppressed) treats them as a part of the node's figures.
 with
 
 closure as (
@@ -36,7 +38,10 @@ node_sums as (
         sum(cost_centre_months.mulige_dagsvaerk) as mulige_dagsvaerk,
         sum(cost_centre_months.sygefravaer_dagsvaerk) as sygefravaer_dagsvaerk,
         sum(cost_centre_months.korttidssygefravaer_dagsvaerk) as korttidssygefravaer_dagsvaerk,
-        sum(cost_centre_months.langtidssygefravaer_dagsvaerk) as langtidssygefravaer_dagsvaerk
+        sum(cost_centre_months.langtidssygefravaer_dagsvaerk) as langtidssygefravaer_dagsvaerk,
+        coalesce(
+            sum(cost_centre_months.mulige_dagsvaerk) filter (where closure.afstand = 0), 0
+        ) as mulige_dagsvaerk_direkte
     from periods
     inner join cost_centre_months
         on cost_centre_months.maaned between periods.fra_maaned and periods.til_maaned
@@ -65,6 +70,16 @@ node_persons as (
     inner join closure
         on person_cost_centres.omkostningssted = closure.omkostningssted
     group by closure.ancestor_omkostningssted, person_cost_centres.periode
+),
+
+-- The pairs are distinct, so the persons on a cost centre itself are its pairs.
+own_persons as (
+    select
+        omkostningssted,
+        periode,
+        count(*) as antal_personer
+    from person_cost_centres
+    group by omkostningssted, periode
 )
 
 select
@@ -76,7 +91,9 @@ select
     node_sums.sygefravaer_dagsvaerk,
     node_sums.korttidssygefravaer_dagsvaerk,
     node_sums.langtidssygefravaer_dagsvaerk,
-    node_persons.antal_personer
+    node_persons.antal_personer,
+    node_sums.mulige_dagsvaerk_direkte,
+    coalesce(own_persons.antal_personer, 0) as antal_personer_direkte
 from node_sums
 inner join periods
     on node_sums.periode = periods.periode
@@ -84,3 +101,7 @@ inner join node_persons
     on
         node_sums.omkostningssted = node_persons.omkostningssted
         and node_sums.periode = node_persons.periode
+left join own_persons
+    on
+        node_sums.omkostningssted = own_persons.omkostningssted
+        and node_sums.periode = own_persons.periode

@@ -1,19 +1,29 @@
 -- personaleomsaetning_afgang_pct = 100 · |S \ E| / |S| and personaleomsaetning_tilgang_pct
 -- = 100 · |E \ S| / |S| per node and HR period, S and E the persons in the subtree at the
--- two ends of the period's window. A row only where |S| > 0; suppressed when |S| < 5.
+-- two ends of the period's window. A row only where |S| > 0; hidden when |S| < 5 and where
+-- a hidden figure could be found by subtraction (int_personaleomsaetning_cells_suppressed,
+-- which decides once for both KPIs).
 with
+
+suppression as (
+    select * from {{ ref('int_personaleomsaetning_cells_suppressed') }}
+),
 
 node_periods as (
     select
-        omkostningssted,
-        periode,
-        periodetype,
-        cast(antal_personer_start as double) as antal_start,
-        cast(antal_personer_start - antal_personer_begge as double) as antal_afgaaet,
-        cast(antal_personer_slut - antal_personer_begge as double) as antal_tilgaaet,
-        antal_personer_start < 5 as undertrykt
-    from {{ ref('int_persons_counted_at_window_ends') }}
-    where antal_personer_start > 0
+        persons.omkostningssted,
+        persons.periode,
+        persons.periodetype,
+        cast(persons.antal_personer_start as double) as antal_start,
+        cast(persons.antal_personer_start - persons.antal_personer_begge as double) as antal_afgaaet,
+        cast(persons.antal_personer_slut - persons.antal_personer_begge as double) as antal_tilgaaet,
+        suppression.undertrykt
+    from {{ ref('int_persons_counted_at_window_ends') }} as persons
+    inner join suppression
+        on
+            persons.omkostningssted = suppression.omkostningssted
+            and persons.periode = suppression.periode
+    where persons.antal_personer_start > 0
 ),
 
 afgang as (

@@ -1,23 +1,34 @@
 -- The four sickness KPIs per node and HR period: sygefravaer_pct, korttids- and
 -- langtidssygefravaer_pct (100 · sickness dagsværk / possible dagsværk) and
 -- sygefravaer_dage_pr_aarsvaerk (sickness dagsværk / årsværk). A row wherever the subtree
--- has possible dagsværk; suppressed below 5 distinct persons (kpis.md, Suppression).
+-- has possible dagsværk; hidden below 5 distinct persons and where a hidden figure could
+-- be found by subtraction (kpis.md, Suppression; int_sygefravaer_cells_suppressed, which
+-- decides once for all four KPIs).
 with
+
+suppression as (
+    select * from {{ ref('int_sygefravaer_cells_suppressed') }}
+),
 
 node_periods as (
     select
-        omkostningssted,
-        periode,
-        periodetype,
-        cast(mulige_dagsvaerk as double) as mulige_dagsvaerk,
-        cast(sygefravaer_dagsvaerk as double) as sygefravaer_dagsvaerk,
-        cast(korttidssygefravaer_dagsvaerk as double) as korttidssygefravaer_dagsvaerk,
-        cast(langtidssygefravaer_dagsvaerk as double) as langtidssygefravaer_dagsvaerk,
-        cast(mulige_dagsvaerk as double) / cast(antal_arbejdsdage as double) as aarsvaerk,
-        -- Sickness is health data: fewer than 5 persons behind a figure is too few to show.
-        antal_personer < 5 as undertrykt
-    from {{ ref('int_workdays_aggregated_by_node_period') }}
-    where mulige_dagsvaerk > 0
+        workdays.omkostningssted,
+        workdays.periode,
+        workdays.periodetype,
+        cast(workdays.mulige_dagsvaerk as double) as mulige_dagsvaerk,
+        cast(workdays.sygefravaer_dagsvaerk as double) as sygefravaer_dagsvaerk,
+        cast(workdays.korttidssygefravaer_dagsvaerk as double) as korttidssygefravaer_dagsvaerk,
+        cast(workdays.langtidssygefravaer_dagsvaerk as double) as langtidssygefravaer_dagsvaerk,
+        cast(workdays.mulige_dagsvaerk as double) / cast(workdays.antal_arbejdsdage as double) as aarsvaerk,
+        -- Sickness is health data: too few persons behind a figure, or a figure that would
+        -- give such a one away, is not shown.
+        suppression.undertrykt
+    from {{ ref('int_workdays_aggregated_by_node_period') }} as workdays
+    inner join suppression
+        on
+            workdays.omkostningssted = suppression.omkostningssted
+            and workdays.periode = suppression.periode
+    where workdays.mulige_dagsvaerk > 0
 ),
 
 sygefravaer as (
