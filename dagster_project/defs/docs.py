@@ -128,9 +128,12 @@ def write_quality_report(published: Path, target: Path) -> int:
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    checks = [(*row[:4], SEVERITY_DA.get(row[4], row[4]), *row[5:]) for row in checks]
-    warnings = [row for row in checks if not row[5] and row[4] == "advarsel"]
-    failed = sum(1 for row in checks if not row[5]) - len(warnings)
+    checks = [
+        (*row[:4], SEVERITY_DA.get(row[4], row[4]), "ja" if row[5] else "nej", row[6])
+        for row in checks
+    ]
+    warnings = [row for row in checks if row[5] == "nej" and row[4] == "advarsel"]
+    failed = sum(1 for row in checks if row[5] == "nej") - len(warnings)
     headers = ["aktiv", "kontrol", "forventning", "kolonne", "alvor", "bestået", "observeret"]
     warning_section = (
         "<p>Plausibilitetsregler, der ikke holdt. Tallene er publiceret; se efter, om "
@@ -144,7 +147,7 @@ def write_quality_report(published: Path, target: Path) -> int:
 font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
 <h1>Datakvalitet for publikationen</h1>
 <p>Kørsel {html.escape(run_id)}: {len(checks)} kontroller, {failed} blokerende fejlede,
-{len(warnings)} advarsler.</p>
+{len(warnings)} {"advarsel" if len(warnings) == 1 else "advarsler"}.</p>
 <h2>Advarsler</h2>
 {warning_section}
 <h2>Kontroller</h2>
