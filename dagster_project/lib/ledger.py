@@ -27,6 +27,13 @@ CREATE TABLE IF NOT EXISTS meta.file_ledger (
     raw_copy VARCHAR,
     PRIMARY KEY (file_name, file_sha256)
 );
+-- Added after the first publications: a withdrawn delivery (`maalbar withdraw`), who withdrew
+-- it, when and why, and who restored it and when (`maalbar restore`).
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS withdrawn_by VARCHAR;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS withdrawn_reason VARCHAR;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS restored_by VARCHAR;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS restored_at TIMESTAMP;
 CREATE TABLE IF NOT EXISTS meta.rejected_rows (
     file_name VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
@@ -39,6 +46,27 @@ CREATE TABLE IF NOT EXISTS meta.rejected_rows (
 """
 
 LOADED, QUARANTINED, SUPERSEDED = "loaded", "quarantined", "superseded"
+# A withdrawn file is never loaded again while it stays so; a restored one is loaded by the
+# next run as if it were new.
+WITHDRAWN, RESTORED = "withdrawn", "restored"
+# What a load writes. The withdrawal columns are the operator's: a restored file loaded
+# again keeps them, so the ledger still says it was once withdrawn, by whom and why.
+RECORDED = (
+    "source",
+    "raw_table",
+    "slot",
+    "version",
+    "size_bytes",
+    "encoding",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "status",
+    "reason",
+    "warnings",
+    "run_id",
+    "raw_copy",
+)
 
 
 def ensure(con: duckdb.DuckDBPyConnection) -> None:
@@ -46,21 +74,23 @@ def ensure(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def known_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """(name, SHA-256) of every file the ledger has seen, whatever became of it."""
+    """(name, SHA-256) of every file the ledger has seen, whatever became of it, but for a
+    restored one, which the next run loads as new."""
     return {
         (name, sha)
         for name, sha in con.execute(
-            "SELECT file_name, file_sha256 FROM meta.file_ledger"
+            "SELECT file_name, file_sha256 FROM meta.file_ledger WHERE status <> ?", [RESTORED]
         ).fetchall()
     }
 
 
 def seen(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str) -> str | None:
+    """The file's status, or None when it is to be loaded (never seen, or restored)."""
     rows = con.execute(
         "SELECT status FROM meta.file_ledger WHERE file_name = ? AND file_sha256 = ?",
         [file_name, sha256],
     ).fetchall()
-    return rows[0][0] if rows else None
+    return rows[0][0] if rows and rows[0][0] != RESTORED else None
 
 
 def current_in_slot(
@@ -75,13 +105,20 @@ def current_in_slot(
     return rows[0] if rows else None
 
 
-def record(con: duckdb.DuckDBPyConnection, **row) -> None:
-    columns = ", ".join(row)
-    marks = ", ".join("?" for _ in row)
+def record(con: duckdb.DuckDBPyConnection, file_name: str, file_sha256: str, **row) -> None:
+    """The file's ledger row as a load leaves it: the columns given, the other columns a
+    load writes empty, seen now."""
+    unknown = set(row) - set(RECORDED)
+    if unknown:
+        raise ValueError(f"not a ledger column a load writes: {', '.join(sorted(unknown))}")
+    columns = ", ".join(RECORDED)
+    marks = ", ".join("?" for _ in RECORDED)
+    updates = ", ".join(f"{name} = excluded.{name}" for name in (*RECORDED, "seen_at"))
     con.execute(
-        f"INSERT OR REPLACE INTO meta.file_ledger ({columns}, seen_at) "
-        f"VALUES ({marks}, now()::TIMESTAMP)",
-        list(row.values()),
+        f"INSERT INTO meta.file_ledger (file_name, file_sha256, {columns}, seen_at) "
+        f"VALUES (?, ?, {marks}, now()::TIMESTAMP) "
+        f"ON CONFLICT (file_name, file_sha256) DO UPDATE SET {updates}",
+        [file_name, file_sha256, *(row.get(name) for name in RECORDED)],
     )
 
 

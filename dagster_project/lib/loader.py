@@ -6,6 +6,7 @@ killed half-way leaves every file either wholly loaded and recorded, or not at a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import queue
@@ -278,11 +279,62 @@ def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform
         ledger.record(con, **base, status=ledger.SUPERSEDED, reason=reason)
         return FileOutcome(path.name, sha, ledger.SUPERSEDED, reason=reason)
 
+    with checked_rows(con, spec, fields, data, transform) as checked:
+        if checked.problem is not None:
+            keep_quarantined(settings, base, data, checked.problem)
+            con.execute("BEGIN TRANSACTION")
+            record_quarantined(con, base, checked)
+            con.execute("COMMIT")
+            return FileOutcome(
+                path.name,
+                sha,
+                ledger.QUARANTINED,
+                checked.rows_read,
+                0,
+                checked.rejected_lines,
+                checked.problem,
+            )
+        con.execute("BEGIN TRANSACTION")
+        if current is not None and not spec.replace_keys:
+            con.execute(
+                "UPDATE meta.file_ledger SET status = 'superseded', "
+                "reason = 'replaced by ' || ? WHERE file_name = ? AND file_sha256 = ?",
+                [path.name, current[0], current[1]],
+            )
+        store(con, checked, fields, base)
+        con.execute("COMMIT")
+    return FileOutcome(
+        path.name,
+        sha,
+        ledger.LOADED,
+        checked.rows_read,
+        checked.rows_read - checked.rejected_lines,
+        checked.rejected_lines,
+        warnings=checked.warnings,
+    )
+
+
+@dataclass
+class CheckedFile:
+    """A file's rows typed and checked against every rule of its spec."""
+
+    parts: list[_Part]
+    rows_read: int = 0
+    rejected: list = field(default_factory=list)  # (line, column, value, reason), by line
+    rejected_lines: int = 0
+    warnings: list[str] = field(default_factory=list)
+    problem: str | None = None  # why the whole file is quarantined; None: it loads
+
+
+@contextlib.contextmanager
+def checked_rows(con, spec: FileSpec, fields, data: bytes, transform=None):
+    """The file's bytes read, typed and checked (a CheckedFile); its typed rows stay in
+    temp tables until the block ends, for `store` to insert."""
     try:
         parts = _read_parts(spec, data)
     except FileRejected as err:
-        return _quarantine(con, settings, base, path, data, str(err), [], 0)
-
+        yield CheckedFile([], problem=str(err))
+        return
     for part in parts:
         part_transform = transform or part.spec.transform
         if part_transform:
@@ -301,55 +353,45 @@ def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform
         if spec.sheets:
             rules += list(spec.file_rules)  # rules across the sheets
         file_errors = [message for rule in rules for message in rule(con)]
+        problem = None
         if file_errors:
-            reason = "; ".join(file_errors + ([_quote(rejected)] if rejected else []))
-            return _quarantine(con, settings, base, path, data, reason, rejected, rows_read)
-        if rows_read and rejected_lines / rows_read > spec.max_rejected_share:
-            reason = (
+            problem = "; ".join(file_errors + ([_quote(rejected)] if rejected else []))
+        elif rows_read and rejected_lines / rows_read > spec.max_rejected_share:
+            problem = (
                 f"{rejected_lines} of {rows_read} data rows rejected "
                 f"(more than {spec.max_rejected_share:.0%}): " + _quote(rejected)
             )
-            return _quarantine(con, settings, base, path, data, reason, rejected, rows_read)
         warnings = [
             f"extra column '{part.prefix}{name}' ignored"
             for part in parts
             for name in part.csv.extra_columns
         ]
-        con.execute("BEGIN TRANSACTION")
-        if current is not None and not spec.replace_keys:
-            con.execute(
-                "UPDATE meta.file_ledger SET status = 'superseded', "
-                "reason = 'replaced by ' || ? WHERE file_name = ? AND file_sha256 = ?",
-                [path.name, current[0], current[1]],
-            )
-        for part in parts:
-            _replace(con, part, fields, base)
-        _store_rejected(con, base, rejected)
-        ledger.record(
-            con,
-            **base,
-            encoding=parts[0].csv.encoding,
-            rows_read=rows_read,
-            rows_accepted=rows_read - rejected_lines,
-            rows_rejected=rejected_lines,
-            status=ledger.LOADED,
-            reason=_quote(rejected) if rejected else None,
-            warnings="; ".join(warnings) or None,
-        )
-        con.execute("COMMIT")
-        return FileOutcome(
-            path.name,
-            sha,
-            ledger.LOADED,
-            rows_read,
-            rows_read - rejected_lines,
-            rejected_lines,
-            warnings=warnings,
-        )
+        yield CheckedFile(parts, rows_read, rejected, rejected_lines, warnings, problem)
     finally:
         for part in parts:
             con.unregister(part.incoming)
             con.execute(f"DROP TABLE IF EXISTS {part.typed}")
+
+
+def store(con, checked: CheckedFile, fields, base: dict, note: str | None = None) -> None:
+    """The file's accepted rows in place of what it replaces, its rejected rows and its
+    ledger row `loaded`; inside the caller's transaction. note: said before the quote of
+    its rejected rows in the ledger's reason."""
+    for part in checked.parts:
+        _replace(con, part, fields, base)
+    _store_rejected(con, base, checked.rejected)
+    quote = _quote(checked.rejected) if checked.rejected else None
+    ledger.record(
+        con,
+        **base,
+        encoding=checked.parts[0].csv.encoding,
+        rows_read=checked.rows_read,
+        rows_accepted=checked.rows_read - checked.rejected_lines,
+        rows_rejected=checked.rejected_lines,
+        status=ledger.LOADED,
+        reason="; ".join(text for text in (note, quote) if text) or None,
+        warnings="; ".join(checked.warnings) or None,
+    )
 
 
 def _build_typed(con, part: _Part, fields: dict[str, str]) -> None:
@@ -470,28 +512,26 @@ def _quote(rejected) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
-def _quarantine(
-    con, settings: Settings, base, path: Path, data: bytes, reason: str, rejected, rows_read
-):
-    target = _copy_untouched(path, data, settings.quarantine_dir, base["file_sha256"])
+def keep_quarantined(settings: Settings, base: dict, data: bytes, reason: str) -> None:
+    """A copy of a quarantined file's bytes and a `.reason.txt` beside it, for the person
+    who fixes the export."""
+    name, sha = base["file_name"], base["file_sha256"]
+    target = _copy_untouched(Path(name), data, settings.quarantine_dir, sha)
     target.with_name(target.name + ".reason.txt").write_text(
-        f"{path.name} (sha256 {base['file_sha256']}) quarantined in run {base['run_id']}:\n"
-        f"{reason}\n",
+        f"{name} (sha256 {sha}) quarantined in run {base['run_id']}:\n{reason}\n",
         encoding="utf-8",
     )
-    rejected_lines = len({row[0] for row in rejected})
-    con.execute("BEGIN TRANSACTION")
-    _store_rejected(con, base, rejected)
+
+
+def record_quarantined(con, base: dict, checked: CheckedFile) -> None:
+    """A quarantined file's rejected rows and ledger row; inside the caller's transaction."""
+    _store_rejected(con, base, checked.rejected)
     ledger.record(
         con,
         **base,
-        rows_read=rows_read,
+        rows_read=checked.rows_read,
         rows_accepted=0,
-        rows_rejected=rejected_lines,
+        rows_rejected=checked.rejected_lines,
         status=ledger.QUARANTINED,
-        reason=reason,
-    )
-    con.execute("COMMIT")
-    return FileOutcome(
-        path.name, base["file_sha256"], ledger.QUARANTINED, rows_read, 0, rejected_lines, reason
+        reason=checked.problem,
     )
