@@ -1,4 +1,5 @@
-"""`maalbar demo | run | status | prepare`: the commands of published.md."""
+"""`maalbar demo | run | status | explain | withdraw | restore | prepare`: the commands of
+published.md."""
 
 from __future__ import annotations
 
@@ -141,6 +142,33 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return print_explanation(config.settings(), args.kpi, args.node, args.period)
 
 
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    from dagster_project.lib.pseudonym import MissingKey
+    from dagster_project.lib.withdraw import Refused, withdraw
+
+    try:
+        done = withdraw(config.settings(), args.file, args.reason, args.by)
+    except (Refused, MissingKey) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for line in done.lines():
+        print(line)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from dagster_project.lib.withdraw import Refused, restore
+
+    try:
+        said = restore(config.settings(), args.file, args.by)
+    except Refused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for line in said:
+        print(line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="maalbar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +198,22 @@ def main(argv: list[str] | None = None) -> int:
     explain.add_argument("node", help="cost centre (omkostningssted)")
     explain.add_argument("period", help="YYYY-MM or YYYY")
     explain.set_defaults(func=cmd_explain)
+
+    withdraw = commands.add_parser(
+        "withdraw",
+        help="take a wrong delivery out of the warehouse; the next run publishes without it",
+    )
+    withdraw.add_argument("file", help="the file as the ledger names it, or a path to it")
+    withdraw.add_argument("--reason", required=True, help="why, for the ledger (published)")
+    withdraw.add_argument("--by", help="who withdraws it (default: the OS user)")
+    withdraw.set_defaults(func=cmd_withdraw)
+
+    restore = commands.add_parser(
+        "restore", help="clear a withdrawal: the next run loads the file again as if new"
+    )
+    restore.add_argument("file", help="the file as the ledger names it, or a path to it")
+    restore.add_argument("--by", help="who restores it (default: the OS user)")
+    restore.set_defaults(func=cmd_restore)
 
     prepare = commands.add_parser("prepare", help="parse the dbt project if it changed")
     prepare.set_defaults(func=cmd_prepare)

@@ -144,9 +144,12 @@ def state_key() -> str:
 
 def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:
     """The raw tables whose rows may differ from those the last such publication was built
-    from: new files in the landing folder, and files loaded since (also by runs that failed
-    later). None: build everything (no such publication, another dbt project or calendar,
-    or MAALBAR_FULL_REBUILD set)."""
+    from: new files in the landing folder, files loaded since (also by runs that failed
+    later, and earlier versions loaded again by a withdrawal), and files withdrawn since.
+    None: build everything (no such publication, another dbt project or calendar, or
+    MAALBAR_FULL_REBUILD set)."""
+    from dagster_project.defs.ingest.assets import tables_filled_by
+
     if os.environ.get("MAALBAR_FULL_REBUILD"):
         return None
     with warehouse.connect(settings, read_only=True) as con:
@@ -154,13 +157,20 @@ def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) ->
         if state is None or state[0] != state_key():
             return None
         known = ledger.known_files(con)
+        # A warehouse from before withdrawals has none.
+        withdrawn = (
+            "withdrawn_at >= $since"
+            if warehouse.has_column(con, "meta", "file_ledger", "withdrawn_at")
+            else "false"
+        )
         since = {
             table
-            for (table,) in con.execute(
+            for (ledger_table,) in con.execute(
                 "SELECT DISTINCT raw_table FROM meta.file_ledger "
-                "WHERE status = 'loaded' AND seen_at >= ?",
-                [state[2]],
+                f"WHERE (status = 'loaded' AND seen_at >= $since) OR {withdrawn}",
+                {"since": state[2]},
             ).fetchall()
+            for table in tables_filled_by(ledger_table)
         }
     new = {table for name, sha, tables in landing if (name, sha) not in known for table in tables}
     return new | since

@@ -18,12 +18,7 @@ def print_status(settings: Settings, limit: int = 30) -> int:
 
     try:
         with warehouse.connect(settings, read_only=True) as con:
-            rows = con.execute(
-                "SELECT seen_at, file_name, status, rows_accepted, rows_rejected, "
-                "coalesce(reason, warnings, '') FROM meta.file_ledger "
-                "ORDER BY seen_at DESC, file_name LIMIT ?",
-                [limit],
-            ).fetchall()
+            rows = con.execute(_ledger_query(con), [limit]).fetchall()
     except duckdb.IOException as err:
         if "lock" not in str(err).lower():
             raise
@@ -38,7 +33,7 @@ def print_status(settings: Settings, limit: int = 30) -> int:
     for column in ("seen", "file", "status", "accepted", "rejected", "reason"):
         table.add_column(column)
     for seen, name, status, accepted, rejected, reason in rows:
-        style = {"quarantined": "red", "superseded": "dim"}.get(status, "")
+        style = {"quarantined": "red", "superseded": "dim", "withdrawn": "yellow"}.get(status, "")
         table.add_row(
             f"{seen:%Y-%m-%d %H:%M}",
             name,
@@ -51,3 +46,33 @@ def print_status(settings: Settings, limit: int = 30) -> int:
     if settings.published_path.exists():
         console.print(f"published: {settings.published_path}")
     return 0
+
+
+def _ledger_query(con) -> str:
+    """The ledger newest first, a withdrawal or restore counting as its file's latest event
+    and saying who, when and why. A warehouse no run or withdrawal has written since the
+    withdrawal columns came lacks them, and has no withdrawn file."""
+    if not warehouse.has_column(con, "meta", "file_ledger", "withdrawn_at"):
+        return (
+            "SELECT seen_at, file_name, status, rows_accepted, rows_rejected, "
+            "coalesce(reason, warnings, '') FROM meta.file_ledger "
+            "ORDER BY seen_at DESC, file_name LIMIT ?"
+        )
+    withdrawal = (
+        "'withdrawn by ' || withdrawn_by || ' at ' || strftime(withdrawn_at, '%Y-%m-%d %H:%M') "
+        "|| ': ' || withdrawn_reason"
+    )
+    restoral = "'restored by ' || restored_by || ' at ' || strftime(restored_at, '%Y-%m-%d %H:%M')"
+    return f"""
+        SELECT greatest(seen_at, withdrawn_at, restored_at) AS latest, file_name, status,
+            rows_accepted, rows_rejected,
+            CASE status
+                WHEN 'withdrawn' THEN {withdrawal}
+                WHEN 'restored' THEN {restoral} || '; ' || {withdrawal}
+                ELSE concat_ws('; ', coalesce(reason, warnings),
+                    CASE WHEN restored_at IS NOT NULL THEN {restoral} || ' after being '
+                        || {withdrawal} END)
+            END
+        FROM meta.file_ledger
+        ORDER BY latest DESC, file_name LIMIT ?
+    """

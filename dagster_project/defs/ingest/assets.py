@@ -38,6 +38,15 @@ def _spec_of(table: str) -> FileSpec:
     return next(spec for spec in ALL_SPECS if table in {t.table for t in spec.sheets or (spec,)})
 
 
+def tables_filled_by(ledger_table: str) -> tuple[str, ...]:
+    """The raw tables the files of a ledger row's `raw_table` fill: that table, or the
+    sheets' tables of a workbook (the goal catalogue is `maalkatalog` in the ledger)."""
+    for spec in ALL_SPECS:
+        if spec.table == ledger_table:
+            return tuple(table.table for table in spec.sheets or (spec,))
+    return (ledger_table,)
+
+
 def _read_by(table: str) -> list[FileSpec]:
     """The specs whose rules read the raw table."""
     return [spec for spec in ALL_SPECS if table in spec.upstream_tables]
