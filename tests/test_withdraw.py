@@ -1,10 +1,14 @@
 """`maalbar withdraw` and `maalbar restore`: a wrong delivery out of the raw tables, its slot
-back on the previous version (from the raw copy), never loaded again until restored."""
+back on the previous version (from the raw copy), never loaded again until restored. The
+slow tests run `maalbar` on the S demo: after a withdrawal, the next run publishes what a
+cold run without the file publishes."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -18,6 +22,7 @@ from dagster_project.lib import ledger, loader, runner
 from dagster_project.lib.status import print_status
 from dagster_project.lib.withdraw import Refused, restore, withdraw
 from tests.conftest import ORGANISATION_HEADER, ORGANISATION_ROWS, POSTINGS_HEADER, write_export
+from tests.test_reliability import MAALBAR, _dbt_commands, _env, _run, marts_content
 
 BUDGET_HEADER = "aar;omkostningssted;funktion;dranst;art;budgettype;beloeb"
 INDICATOR_VALUES_HEADER = "indikator_id;omkostningssted;periode;vaerdi;taeller;naevner"
@@ -348,3 +353,107 @@ def test_a_warehouse_from_before_withdrawals_is_read_and_migrated(
         "SELECT file_name, status, withdrawn_by, restored_at FROM meta.file_ledger"
     ).fetchall() == [("organisation_20250105.csv", "loaded", None, None)]
     con.close()
+
+
+# End to end: real `maalbar` processes on the S demo, as in tests/test_reliability.py.
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The S demo's landing folder, a cold run on it, and the marts it published."""
+    landing = tmp_path_factory.mktemp("landing")
+    subprocess.run(
+        [MAALBAR, "demo", "--out", str(landing), "--scale", "S"], check=True, capture_output=True
+    )
+    data = tmp_path_factory.mktemp("demo-run")
+    result = _run(data, landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return landing, data, marts_content(data / "published" / "maalbar.duckdb")
+
+
+def _copy_of(run: Path, target: Path) -> Path:
+    """A data folder as the run left it: warehouse, raw copies and publication."""
+    for part in ("warehouse", "raw", "published"):
+        shutil.copytree(run / part, target / part, symlinks=True)
+    return target
+
+
+def _maalbar(data: Path, landing: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [MAALBAR, *args],
+        env={**_env(data, landing), "COLUMNS": "250"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_withdrawing_a_redelivered_month_publishes_its_first_delivery_again(tmp_path, demo):
+    demo_landing, demo_run, reference = demo
+    landing = tmp_path / "landing"
+    shutil.copytree(demo_landing, landing)
+    data = _copy_of(demo_run, tmp_path / "data")
+    published = data / "published" / "maalbar.duckdb"
+    month = landing / "oekonomi" / "posteringer_202605.csv"
+    lines = month.read_bytes().splitlines(keepends=True)
+    month.write_bytes(b"".join(lines[: len(lines) // 2]))  # a delivery cut off half-way
+    result = _run(data, landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert marts_content(published) != reference
+
+    withdrawn = _maalbar(data, landing, "withdraw", month.name, "--reason", "cut off half-way")
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert f"loaded again from its raw copy: {month.name}" in withdrawn.stdout
+    result = _run(data, landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    # Only what postings reach is rebuilt, and the publication is that of the first delivery:
+    # a cold run over the landing folder as it was before the re-delivery.
+    rebuilt = _dbt_commands(data)[-1]
+    assert "fqn:*" not in rebuilt and "kpi_values" in rebuilt and "trivsel" not in rebuilt
+    assert marts_content(published) == reference
+
+
+@pytest.mark.slow
+def test_a_withdrawn_month_is_published_as_never_delivered_until_restored(tmp_path, demo):
+    demo_landing, demo_run, reference = demo
+    month = demo_landing / "oekonomi" / "posteringer_202609.csv"
+    without = tmp_path / "without"
+    shutil.copytree(demo_landing, without)
+    (without / "oekonomi" / month.name).unlink()
+    cold = tmp_path / "cold"
+    result = _run(cold, without)
+    assert result.returncode == 0, result.stderr[-3000:]
+    never_delivered = marts_content(cold / "published" / "maalbar.duckdb")
+    assert never_delivered != reference
+
+    data = _copy_of(demo_run, tmp_path / "data")
+    published = data / "published" / "maalbar.duckdb"
+    withdrawn = _maalbar(data, demo_landing, "withdraw", str(month), "--reason", "not closed")
+    assert withdrawn.returncode == 0, withdrawn.stderr
+    assert "posteringer:2026-09 holds nothing now" in withdrawn.stdout
+    result = _run(data, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert marts_content(published) == never_delivered
+    # Its bytes are still in the landing folder: the next run finds nothing new.
+    again = _run(data, demo_landing)
+    assert again.returncode == 0 and "the publication is current" in again.stdout
+    con = duckdb.connect(str(data / "warehouse" / "maalbar.duckdb"), read_only=True)
+    try:
+        assert con.execute(
+            "SELECT count(*) FROM raw.posteringer WHERE regnskabsmaaned = '2026-09'"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
+    status = _maalbar(data, demo_landing, "status")
+    [line] = [line for line in status.stdout.splitlines() if month.name in line]
+    assert "withdrawn" in line and "not closed" in line
+    quality_report = (data / "docs" / "kvalitet.html").read_text(encoding="utf-8")
+    assert "trukket tilbage af " in quality_report and "not closed" in quality_report
+
+    restored = _maalbar(data, demo_landing, "restore", month.name)
+    assert restored.returncode == 0, restored.stderr
+    result = _run(data, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "files: 1 loaded" in result.stdout
+    assert marts_content(published) == reference

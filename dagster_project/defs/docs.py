@@ -113,8 +113,16 @@ def write_quality_report(published: Path, target: Path) -> int:
             "FROM meta.check_results WHERE run_id = ? ORDER BY asset, check_name, expectation",
             [run_id],
         ).fetchall()
+        # A withdrawn file's reason is the withdrawal's: who, when and why.
+        withdrawal = (
+            "CASE WHEN status = 'withdrawn' THEN 'trukket tilbage af ' || withdrawn_by || ' "
+            "' || strftime(withdrawn_at, '%d-%m-%Y %H:%M') || ': ' || withdrawn_reason END"
+            if warehouse.has_column(con, "meta", "file_ledger", "withdrawn_at")
+            else "NULL"
+        )
         files = con.execute(
-            "SELECT file_name, status, rows_accepted, rows_rejected, coalesce(reason, '') "
+            "SELECT file_name, status, rows_accepted, rows_rejected, "
+            f"coalesce({withdrawal}, reason, '') "
             "FROM meta.file_ledger ORDER BY seen_at DESC, file_name"
         ).fetchall()
     finally:
