@@ -105,7 +105,7 @@ def restore(settings: Settings, file: str, by: str | None = None) -> list[str]:
     by = by or operator()
     _check_text("--by", by)
     with _warehouse(settings) as con:
-        name, sha, source, _, _, status = _target(con, file, only=ledger.WITHDRAWN)
+        name, sha, source, *_ = _target(con, file, only=ledger.WITHDRAWN)
         con.execute(
             "UPDATE meta.file_ledger SET status = ?, restored_by = ?, "
             "restored_at = now()::TIMESTAMP WHERE file_name = ? AND file_sha256 = ?",
