@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -133,6 +134,11 @@ TAKEN: dict[str, bool] = {}
 def test_first_run_publishes_hand_computed_economy(pipeline):
     settings, exit_code = pipeline
     assert exit_code == 0
+    # The run log has every step, from the ingest through dbt to the publication.
+    [log] = [p.read_text(encoding="utf-8") for p in (settings.data_dir / "logs").glob("*.log")]
+    for step in ("ingest_posteringer", "maalbar_dbt_assets", "published_mart_suites"):
+        assert f"{step} - STEP_SUCCESS" in log
+    assert "published__maalbar - STEP_SUCCESS" in log and "\x1b[" not in log
     # 100000.50 - 10000 + 50000 + 200000 - 20000 + 5000 (hovedkonto 7 is still drift)
     assert _value(settings, "forbrug_drift", "0100", "2025-01") == (325000.5, 325000.5, None)
     assert _value(settings, "forbrug_drift", "0110", "2025-01")[0] == 140000.5
@@ -340,6 +346,11 @@ def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
     assert cli.main(["run"]) == 1
     err = capsys.readouterr().err
     assert "budget_2026_20260110.csv quarantined: missing required column(s) beloeb" in err
+    # The failed run's log holds every step and the reason, in plain text.
+    [log_path] = re.findall(r"run log: (\S+)", err)
+    log = Path(log_path).read_text(encoding="utf-8")
+    assert "STEP_START" in log and "ingest_budget" in log and "\x1b[" not in log
+    assert "budget_2026_20260110.csv" in log and "missing required column" in log
     assert hashlib.sha256(settings.published_path.read_bytes()).hexdigest() == before
     assert list(settings.quarantine_dir.glob("*budget_2026_20260110.csv.reason.txt"))
     bad.unlink()

@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from dagster_project.lib import ledger, warehouse
 from dagster_project.lib.config import Settings
 
-# Failures are gathered from the result and printed as reasons, so the console stays quiet.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# A quiet run's output goes to its run log (`_redirected`), not the terminal: there Dagster's
+# console logger writes every step, check and failure in plain text (no colours: the log is
+# not a terminal; steps starting and ending are Dagster's DEBUG events), and the terminal
+# gets the summary of reasons and notes.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
 
 
 @dataclass
@@ -275,7 +278,11 @@ def _redirected(log, quiet: bool):
 
     root = logging.getLogger()
     saved = root.handlers[:]
-    root.handlers = [logging.StreamHandler(log)]
+    handler = logging.StreamHandler(log)
+    # The libraries' own logging goes to the log; Dagster's reaches it through its console
+    # logger, with time and level, and would otherwise be written twice.
+    handler.addFilter(lambda record: not record.name.startswith("dagster"))
+    root.handlers = [handler]
     try:
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             yield
