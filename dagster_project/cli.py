@@ -90,12 +90,29 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _prepare_environment()
+    from dagster_project.lib import demo_landing
+
     if args.demo_if_empty and _landing_is_empty(settings.landing_dir):
         print(f"landing folder {settings.landing_dir} is empty: writing the demo municipality")
         cmd_demo(argparse.Namespace(out=str(settings.landing_dir), scale="S", seed=42))
+        demo_landing.record(settings)
     if not settings.landing_dir.is_dir():
         print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
         return 1
+    if args.demo_key and config.pseudonym_key() is None:
+        foreign = demo_landing.foreign_files(settings)
+        if foreign:
+            print(
+                "error: MAALBAR_PSEUDONYM_KEY is not set, and the landing folder holds files "
+                f"the demo did not write ({', '.join(foreign[:3])}"
+                f"{f' and {len(foreign) - 3} more' if len(foreign) > 3 else ''}). The demo "
+                "key is public and only pseudonymises the demo: set the municipality's own "
+                "key (docs/operations.md, Configure) and run again.",
+                file=sys.stderr,
+            )
+            return 1
+        print("landing folder holds the demo municipality only: using the public demo key")
+        os.environ["MAALBAR_PSEUDONYM_KEY"] = config.DEMO_PSEUDONYM_KEY
     from dagster_project.lib.landing import unknown_files
 
     for path in unknown_files(settings):
@@ -156,6 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         "--demo-if-empty",
         action="store_true",
         help="write the demo municipality into the landing folder first if it is empty",
+    )
+    run.add_argument(
+        "--demo-key",
+        action="store_true",
+        help="without MAALBAR_PSEUDONYM_KEY, use the public demo key, but only while the "
+        "landing folder holds the demo municipality's files and nothing else",
     )
     run.set_defaults(func=cmd_run)
 
