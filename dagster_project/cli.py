@@ -149,7 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from dagster_project.lib.status import print_status
 
-    return print_status(config.settings(), limit=args.limit)
+    return print_status(config.settings(), limit=args.limit, wide=args.wide)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -184,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
 
     status = commands.add_parser("status", help="recent files of the ledger and their state")
     status.add_argument("--limit", type=int, default=30)
+    status.add_argument(
+        "--wide", action="store_true", help="one line per file, whatever the terminal's width"
+    )
     status.set_defaults(func=cmd_status)
 
     explain = commands.add_parser(

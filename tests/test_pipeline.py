@@ -346,6 +346,9 @@ def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
     assert cli.main(["run"]) == 1
     err = capsys.readouterr().err
     assert "budget_2026_20260110.csv quarantined: missing required column(s) beloeb" in err
+    # The message ends with what to do next and where the details are.
+    [details] = re.findall(r"What to do: [^\n]*newer extraction date[^\n]*Details: (\S+)", err)
+    assert "What to do" in Path(details).read_text(encoding="utf-8")
     # The failed run's log holds every step and the reason, in plain text.
     [log_path] = re.findall(r"run log: (\S+)", err)
     log = Path(log_path).read_text(encoding="utf-8")

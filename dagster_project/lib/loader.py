@@ -470,13 +470,26 @@ def _quote(rejected) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
+# Said with every quarantined file: nothing of it was loaded, and how to get past it.
+QUARANTINE_NEXT_STEP = (
+    "nothing of the file was loaded and the previous delivery stays in use; ask the source "
+    "system for a corrected export (the same file name with new bytes, or a newer extraction "
+    "date) and put it in the landing folder"
+)
+
+
+def quarantine_reason_file(settings: Settings, name: str, sha256: str) -> Path:
+    """Where a quarantined file's reason is written, beside its untouched copy."""
+    return settings.quarantine_dir / f"{sha256[:16]}_{name}.reason.txt"
+
+
 def _quarantine(
     con, settings: Settings, base, path: Path, data: bytes, reason: str, rejected, rows_read
 ):
-    target = _copy_untouched(path, data, settings.quarantine_dir, base["file_sha256"])
-    target.with_name(target.name + ".reason.txt").write_text(
+    _copy_untouched(path, data, settings.quarantine_dir, base["file_sha256"])
+    quarantine_reason_file(settings, path.name, base["file_sha256"]).write_text(
         f"{path.name} (sha256 {base['file_sha256']}) quarantined in run {base['run_id']}:\n"
-        f"{reason}\n",
+        f"{reason}\n\nWhat to do: {QUARANTINE_NEXT_STEP}.\n",
         encoding="utf-8",
     )
     rejected_lines = len({row[0] for row in rejected})

@@ -242,6 +242,12 @@ def _warnings(settings: Settings, run_id: str) -> list[str]:
     ]
 
 
+REJECTED_NEXT_STEP = (
+    "What to do: correct the row in the source system and deliver the file again; every "
+    "rejected row is in meta.rejected_rows of the publication"
+)
+
+
 def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
     """What this run did with the landing files, and every row it rejected."""
     with warehouse.connect(settings, read_only=True) as con:
@@ -264,6 +270,7 @@ def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
         ]
     notes += [
         f"rejected row: {name} line {line}" + (f", column {column}" if column else "") + f": {why}"
+        f"; the rest of the file loaded. {REJECTED_NEXT_STEP}"
         for name, line, column, why in rejected
     ]
     return notes
@@ -299,7 +306,14 @@ def _quarantined_tables(settings: Settings, landing: list) -> set[str]:
 
 
 def _quarantine_reasons(settings: Settings, present: list[tuple[str, str]]) -> list[str]:
+    from dagster_project.lib.loader import QUARANTINE_NEXT_STEP, quarantine_reason_file
+
     with warehouse.connect(settings) as con:
         ledger.ensure(con)
         found = ledger.quarantined_in_landing(con, present)
-    return [f"{name} quarantined: {reason}" for name, reason in found]
+    sha = dict(present)
+    return [
+        f"{name} quarantined: {reason}. What to do: {QUARANTINE_NEXT_STEP}. Details: "
+        f"{quarantine_reason_file(settings, name, sha[name])}"
+        for name, reason in found
+    ]
