@@ -289,21 +289,23 @@ def test_every_dbt_data_test_outcome_is_stored_for_auditors(pipeline):
     settings, exit_code = pipeline
     assert exit_code == 0
     tests = {
-        node["name"]
+        node["name"]: "warning" if node["config"]["severity"].lower() == "warn" else "blocking"
         for node in json.loads(MANIFEST.read_text())["nodes"].values()
         if node["resource_type"] == "test"
     }
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
         stored = con.execute(
-            "SELECT expectation, passed, observed FROM meta.check_results "
+            "SELECT expectation, passed, observed, severity FROM meta.check_results "
             "WHERE asset = 'dbt' AND check_name = 'dbt_test'"
         ).fetchall()
     finally:
         con.close()
-    assert {name for name, _, _ in stored} == tests
+    # Each with the severity its config gives it, passed or not.
+    assert {name: severity for name, _, _, severity in stored} == tests
+    assert "warning" in tests.values()
     assert len(stored) == len(tests)
-    assert all(passed and observed.startswith("pass;") for _, passed, observed in stored)
+    assert all(passed and observed.startswith("pass;") for _, passed, observed, _ in stored)
 
 
 def test_every_published_table_and_column_carries_its_description(pipeline):
