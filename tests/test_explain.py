@@ -477,3 +477,42 @@ def test_explain_writes_nothing_and_says_so_while_a_run_holds_the_warehouse(demo
         holder.communicate("")
     assert blocked.returncode == 1
     assert blocked.stderr.count("\n") == 1 and "a run is writing the warehouse" in blocked.stderr
+
+
+@pytest.mark.slow
+def test_rows_of_a_delivery_after_the_publication_are_not_listed(demo, tmp_path, capsys):
+    """A run that loaded a file and stopped before publishing leaves the warehouse ahead of
+    the publication: the figure is explained from the publication's files, and says so."""
+    settings = Settings(data_dir=tmp_path / "data", landing_dir=demo.landing_dir)
+    for path in (demo.warehouse_path, demo.published_path):
+        target = settings.data_dir / path.relative_to(demo.data_dir)
+        target.parent.mkdir(parents=True)
+        target.write_bytes(path.read_bytes())
+    month = _published(
+        demo,
+        "SELECT max(periode) FROM marts.kpi_values WHERE kpi_id = 'forbrug_drift' "
+        "AND periodetype = 'maaned'",
+    )[0][0]
+    name = f"posteringer_{month.replace('-', '')}.csv"
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:  # the month delivered again with one more posting, loaded but not published
+        con.execute(
+            "UPDATE meta.file_ledger SET status = 'superseded' WHERE file_name = ? "
+            "AND status = 'loaded'",
+            [name],
+        )
+        con.execute(
+            "INSERT INTO meta.file_ledger (file_name, file_sha256, source, raw_table, status) "
+            "VALUES (?, ?, 'oekonomi', 'posteringer', 'loaded')",
+            [name, "b" * 64],
+        )
+        con.execute(
+            "UPDATE raw.posteringer SET _file_sha256 = ? WHERE _file_name = ?", ["b" * 64, name]
+        )
+    finally:
+        con.close()
+
+    found = explaining.explain(settings, "forbrug_drift", "0100", month)
+
+    assert name not in {source.file_name for source in found.sources}
+    assert found.notes and "2 file(s) differ" in found.notes[0]

@@ -447,6 +447,11 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> tuple | None
     return rows[0] if rows else None
 
 
+def _record(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> dict | None:
+    row = _one(con, sql, params)
+    return None if row is None else dict(zip([d[0] for d in con.description], row, strict=True))
+
+
 def _node(con: duckdb.DuckDBPyConnection, node: str) -> tuple[str, int]:
     found = _one(con, "SELECT navn FROM marts.dim_organisation WHERE omkostningssted = ?", [node])
     if found is None:
@@ -480,7 +485,7 @@ def _kpi_figure(con: duckdb.DuckDBPyConnection, kpi: str, node: str, period: str
     node_name, size = _node(con, node)
     row = _one(
         con,
-        "SELECT vaerdi, taeller, naevner, undertrykt, periodetype FROM marts.kpi_values "
+        "SELECT vaerdi, taeller, naevner, undertrykt FROM marts.kpi_values "
         "WHERE kpi_id = ? AND omkostningssted = ? AND periode = ?",
         [kpi, node, period],
     )
@@ -495,7 +500,6 @@ def _kpi_figure(con: duckdb.DuckDBPyConnection, kpi: str, node: str, period: str
             f"{kpi} has no published figure for {node} in {period} "
             f"(its periods at {node}: {periods})"
         )
-    value, numerator, denominator, suppressed, _ = row
     return Figure(
         kind="KPI",
         figure_id=kpi,
@@ -505,7 +509,7 @@ def _kpi_figure(con: duckdb.DuckDBPyConnection, kpi: str, node: str, period: str
         subtree_size=size,
         period=period,
         definition=[f"Definition (marts.dim_kpi): {definition}"],
-        shown=_kpi_shown(kpi, unit, value, numerator, denominator, suppressed),
+        shown=_kpi_shown(kpi, unit, *row),
         kpi=kpi,
         feeds=kpi_feeds(kpi),
     )
@@ -526,21 +530,14 @@ def _kpi_shown(kpi, unit, value, numerator, denominator, suppressed) -> list[str
 def _indicator_figure(
     con: duckdb.DuckDBPyConnection, indicator: str, node: str, period: str
 ) -> Figure:
-    catalogue = _one(
-        con,
-        "SELECT navn, maal_id, maal_titel, fagudvalg, omkostningssted, kpi, frekvens, retning, "
-        "enhed, baseline_periode, maal_periode FROM marts.indicator_portfolio "
-        "WHERE indikator_id = ?",
-        [indicator],
-    )
-    row = _one(
+    published = _record(
         con,
         "SELECT omkostningssted, vaerdi, baseline_vaerdi, maal_vaerdi, fremdrift_pct, "
         "forventet_fremdrift_pct, status FROM marts.goal_progress "
         "WHERE indikator_id = ? AND periode = ?",
         [indicator, period],
     )
-    if row is None:
+    if published is None:
         periods = _periods_text(
             con,
             "SELECT min(periode), max(periode) FROM marts.goal_progress WHERE indikator_id = ?",
@@ -549,82 +546,71 @@ def _indicator_figure(
         raise UnknownFigure(
             f"goal indicator {indicator} has no published row for {period} (its periods: {periods})"
         )
-    published_node, value, baseline, target, progress, expected, status = row
-    if node != published_node:
+    if node != published["omkostningssted"]:
         raise UnknownFigure(
-            f"goal indicator {indicator} is published for cost centre {published_node}, not {node}"
+            f"goal indicator {indicator} is published for cost centre "
+            f"{published['omkostningssted']}, not {node}"
         )
-    (
-        name,
-        goal,
-        goal_title,
-        committee,
-        _,
-        kpi,
-        frequency,
-        direction,
-        unit,
-        baseline_period,
-        target_period,
-    ) = catalogue
     node_name, size = _node(con, node)
-    # A KPI indicator's value is the KPI's, so it is shown by the KPI's unit.
-    if kpi:
-        unit = _one(con, "SELECT enhed FROM marts.dim_kpi WHERE kpi_id = ?", [kpi])[0]
-    source = (
-        f"the KPI {kpi} ({frequency}) at {node}" if kpi else "delivered in the indikatorer/ files"
+    c = _record(
+        con,
+        "SELECT navn, maal_id, maal_titel, fagudvalg, kpi, frekvens, retning, enhed, "
+        "baseline_periode, maal_periode FROM marts.indicator_portfolio WHERE indikator_id = ?",
+        [indicator],
     )
-    better = "higher" if direction == "op" else "lower"
-    definition = [
-        f"Goal catalogue (marts.indicator_portfolio): an indicator of goal {goal} "
-        f"({goal_title}), committee {committee}; frequency {frequency}, direction {direction} "
-        f"({better} is better), unit {unit or 'none given'}. Its value is {source}.",
-    ]
+    kpi, unit = c["kpi"], c["enhed"]
+    better = "higher" if c["retning"] == "op" else "lower"
+    source = "delivered in the indikatorer/ files"
     if kpi:
-        kpi_definition = _one(con, "SELECT definition FROM marts.dim_kpi WHERE kpi_id = ?", [kpi])[
-            0
-        ]
+        source = f"the KPI {kpi} ({c['frekvens']}) at {node}"
+    definition = [
+        f"Goal catalogue (marts.indicator_portfolio): an indicator of goal {c['maal_id']} "
+        f"({c['maal_titel']}), committee {c['fagudvalg']}; frequency {c['frekvens']}, "
+        f"direction {c['retning']} ({better} is better), unit {unit or 'none given'}. "
+        f"Its value is {source}.",
+    ]
+    kpi_row = None
+    if kpi:
+        # A KPI indicator's value is the KPI's, so it is shown by the KPI's unit.
+        unit, kpi_definition = _one(
+            con, "SELECT enhed, definition FROM marts.dim_kpi WHERE kpi_id = ?", [kpi]
+        )
         definition.append(f"Definition of {kpi} (marts.dim_kpi): {kpi_definition}")
-    kpi_row = (
-        _one(
+        kpi_row = _one(
             con,
             "SELECT vaerdi, taeller, naevner, undertrykt FROM marts.kpi_values "
             "WHERE kpi_id = ? AND omkostningssted = ? AND periode = ?",
             [kpi, node, period],
         )
-        if kpi
-        else None
-    )
-    if kpi_row is not None and kpi_row[3]:
-        shown = [f"As published: {SUPPRESSED}"]
-    elif value is None:
+    if kpi_row is not None:
+        shown = _kpi_shown(kpi, unit, *kpi_row)
+    elif published["vaerdi"] is None:
         why = (
             f"{kpi} has no published figure for {node} in {period}"
             if kpi
             else "no value was delivered for the node and period"
         )
         shown = [f"As published: no value ({why})"]
-    elif kpi_row is not None:
-        shown = _kpi_shown(kpi, unit, *kpi_row)
     else:
-        shown = [f"As published: {format_figure(value, unit)}"]
+        shown = [f"As published: {format_figure(published['vaerdi'], unit)}"]
     baseline_from = (
         "the catalogue"
         if _catalogue_baseline(con, indicator)
-        else (f"the indicator's own value in {baseline_period}")
+        else f"the indicator's own value in {c['baseline_periode']}"
     )
+    progress = format_figure(published["fremdrift_pct"], "%") or "none"
     shown += [
-        f"baseline ({baseline_period}, from {baseline_from}): "
-        f"{format_figure(baseline, unit) or 'none'}",
-        f"target ({target_period}): {format_figure(target, unit)}",
-        f"progress: {format_figure(progress, '%') or 'none'} of the way from baseline to "
-        f"target, {format_figure(expected, '%')} expected by now",
-        f"status: {STATUS_WORDS.get(status, status)}",
+        f"baseline ({c['baseline_periode']}, from {baseline_from}): "
+        f"{format_figure(published['baseline_vaerdi'], unit) or 'none'}",
+        f"target ({c['maal_periode']}): {format_figure(published['maal_vaerdi'], unit)}",
+        f"progress: {progress} of the way from baseline to target, "
+        f"{format_figure(published['forventet_fremdrift_pct'], '%')} expected by now",
+        f"status: {STATUS_WORDS.get(published['status'], published['status'])}",
     ]
     return Figure(
         kind="goal indicator",
         figure_id=indicator,
-        name=name,
+        name=c["navn"],
         node=node,
         node_name=node_name,
         subtree_size=size,
@@ -888,9 +874,10 @@ def explain(
         changed = _warehouse_changed(con)
         if changed or unpublished:
             notes.append(
-                f"The warehouse has changed since this publication ({changed} file(s) loaded or "
-                "withdrawn after it): only rows of the publication's files are listed, and rows "
-                "a later delivery replaced cannot be shown."
+                "The warehouse has changed since this publication (a later run loaded or "
+                f"withdrew files without publishing; {changed} file(s) differ): only rows of the "
+                "publication's files are listed, and rows a later delivery replaced cannot be "
+                "shown."
             )
         run_id, published_at = _one(con, "SELECT run_id, published_at FROM meta.publication", [])
         return Explanation(
