@@ -80,7 +80,13 @@ def test_a_narrow_terminal_wraps_between_words_and_never_cuts_a_name():
     source = explaining.SourceFile(long_name, "a" * 64, "20261105", "", None)
     source.parts.append(explaining.Part("posteringer", "drift postings", 30, list(range(2, 22))))
     found = explaining.Explanation(
-        figure, "run-1", datetime(2026, 12, 6, 21, 19), [source], None, []
+        figure,
+        "1. marts 2026 to 31. marts 2026",
+        "run-1",
+        datetime(2026, 12, 6, 21, 19),
+        [source],
+        None,
+        [],
     )
 
     text = explaining.render(found, width=40)

@@ -84,6 +84,7 @@ class Figure:
 @dataclass
 class Explanation:
     figure: Figure
+    days: str  # the period's first and last day, in words
     run_id: str
     published_at: datetime
     sources: list[SourceFile]
@@ -694,10 +695,10 @@ def _months_back(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _scope(con: duckdb.DuckDBPyConnection, figure: Figure, period: str) -> None:
-    """The period's bounds as the KPI's models use them. A year runs to its last month with
-    a published figure of the KPI (year to date at the horizon); the HR horizon is the last
-    day of the KPI's last published month."""
+def _scope(con: duckdb.DuckDBPyConnection, figure: Figure, period: str) -> str:
+    """The period's bounds as the KPI's models use them, in words. A year runs to its last
+    month with a published figure of the KPI (year to date at the horizon); the HR horizon is
+    the last day of the KPI's last published month."""
     kpi = figure.kpi
     year = int(period[:4])
     if "-Q" in period:  # a delivered indicator's quarter
@@ -745,6 +746,10 @@ def _scope(con: duckdb.DuckDBPyConnection, figure: Figure, period: str) -> None:
             "window_start": window_start,
         },
     )
+    days = f"{format_date(first_day)} to {format_date(last_day)}"
+    if EMPLOYMENTS_AT_WINDOW_ENDS in figure.feeds:
+        days += f"; turnover window {format_date(window_start)} to {format_date(last_day)}"
+    return days
 
 
 # --- The rows, from the warehouse ----------------------------------------------------------
@@ -859,7 +864,7 @@ def explain(
                 f"unknown figure {figure_id}: neither a KPI id of marts.dim_kpi nor a goal "
                 "indicator id of marts.goal_progress"
             )
-        _scope(con, figure, period)
+        days = _scope(con, figure, period)
         sources: dict[tuple[str, str], SourceFile] = {}
         unpublished = 0
         for feed in figure.feeds:
@@ -881,7 +886,13 @@ def explain(
             )
         run_id, published_at = _one(con, "SELECT run_id, published_at FROM meta.publication", [])
         return Explanation(
-            figure, run_id, published_at, list(sources.values()), _calendar(con, figure), notes
+            figure,
+            days,
+            run_id,
+            published_at,
+            list(sources.values()),
+            _calendar(con, figure),
+            notes,
         )
     finally:
         con.close()
@@ -926,7 +937,8 @@ def render(explanation: Explanation, width: int, all_rows: bool = False) -> str:
     below = figure.subtree_size - 1
     tree = f" and the {below} cost centres below it" if below else ""
     say(f"{figure.figure_id}: {figure.name} ({figure.kind})")
-    say(f"Cost centre {figure.node} {figure.node_name}{tree}; period {figure.period}.")
+    say(f"Cost centre {figure.node} {figure.node_name}{tree}.")
+    say(f"Period {figure.period}: {explanation.days}.")
     out.append("")
     for paragraph in figure.definition:
         say(paragraph)
