@@ -155,7 +155,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     from dagster_project.lib.explain import print_explanation
 
-    return print_explanation(config.settings(), args.kpi, args.node, args.period)
+    return print_explanation(config.settings(), args.id, args.node, args.period, args.all)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,11 +190,14 @@ def main(argv: list[str] | None = None) -> int:
     status.set_defaults(func=cmd_status)
 
     explain = commands.add_parser(
-        "explain", help="trace a published figure back to the files that fed it"
+        "explain", help="trace a published figure back to the files and rows that fed it"
     )
-    explain.add_argument("kpi", help="KPI id, e.g. sygefravaer_pct")
-    explain.add_argument("node", help="cost centre (omkostningssted)")
-    explain.add_argument("period", help="YYYY-MM or YYYY")
+    explain.add_argument("id", help="a KPI id (sygefravaer_pct) or a goal indicator id (I04)")
+    explain.add_argument("node", help="cost centre (omkostningssted) as published")
+    explain.add_argument("period", help="YYYY-MM, YYYY, or YYYY-Qn for a quarterly indicator")
+    explain.add_argument(
+        "--all", action="store_true", help="list every row used, not only the first 20 of each file"
+    )
     explain.set_defaults(func=cmd_explain)
 
     prepare = commands.add_parser("prepare", help="parse the dbt project if it changed")

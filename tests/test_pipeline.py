@@ -388,19 +388,28 @@ def test_explain_leads_from_a_figure_to_its_files(pipeline):
 
     settings, _ = pipeline
     found = explain(settings, "enhedsomkostning", "0110", "2025-01")
-    assert found["figure"][:3] == pytest.approx((140000.5 / 15, 140000.5, 15))
-    assert sorted(found["subtree"]) == ["0110", "0111", "0112"]
-    # The subtree has four January postings (three drift on 0111/0112, one anlæg on 0110)
-    # and two activity rows.
-    assert [(table, name, rows) for table, name, _, _, rows in found["files"]] == [
-        ("posteringer", "posteringer_202501.csv", 4),
-        ("aktivitet", "aktivitet_202501.csv", 2),
+    # 140.000,50 kr. of drift on 0111 and 0112 over 15 barn-måneder; the anlæg posting on
+    # 0110 (line 7) and the postings outside the subtree are not rows of the figure.
+    assert found.figure.shown == [
+        "As published: 9.333 kr. pr. enhed",
+        "numerator (driftsposteringer i måneder med aktivitet): 140.001 kr.",
+        "denominator (aktivitet): 15,0 enheder",
     ]
+    lines = {
+        (source.file_name, part.table): part.lines
+        for source in found.sources
+        for part in source.parts
+    }
+    assert lines == {
+        ("posteringer_202501.csv", "posteringer"): [2, 3, 4],
+        ("aktivitet_202501.csv", "aktivitet"): [2, 3],
+        ("organisation_20250105.csv", "organisation"): [3, 4, 5],
+    }
     sha = hashlib.sha256(
         (settings.landing_dir / "oekonomi" / "posteringer_202501.csv").read_bytes()
     ).hexdigest()
-    assert found["files"][0][2] == sha
-    assert found["run"] is not None
+    assert found.sources[0].sha256 == sha
+    assert found.run_id
 
 
 def test_publication_opens_read_only_in_duckdb_1_4(pipeline, tmp_path):
