@@ -91,12 +91,29 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _prepare_environment()
+    from dagster_project.lib import demo_landing
+
     if args.demo_if_empty and _landing_is_empty(settings.landing_dir):
         print(f"landing folder {settings.landing_dir} is empty: writing the demo municipality")
         cmd_demo(argparse.Namespace(out=str(settings.landing_dir), scale="S", seed=42))
+        demo_landing.record(settings)
     if not settings.landing_dir.is_dir():
         print(f"error: landing folder {settings.landing_dir} does not exist", file=sys.stderr)
         return 1
+    if args.demo_key and config.pseudonym_key() is None:
+        foreign = demo_landing.foreign_files(settings)
+        if foreign:
+            print(
+                "error: MAALBAR_PSEUDONYM_KEY is not set, and the landing folder holds files "
+                f"the demo did not write ({', '.join(foreign[:3])}"
+                f"{f' and {len(foreign) - 3} more' if len(foreign) > 3 else ''}). The demo "
+                "key is public and only pseudonymises the demo: set the municipality's own "
+                "key (docs/operations.md, Configure) and run again.",
+                file=sys.stderr,
+            )
+            return 1
+        print("landing folder holds the demo municipality only: using the public demo key")
+        os.environ["MAALBAR_PSEUDONYM_KEY"] = config.DEMO_PSEUDONYM_KEY
     from dagster_project.lib.landing import unknown_files
 
     for path in unknown_files(settings):
@@ -133,13 +150,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from dagster_project.lib.status import print_status
 
-    return print_status(config.settings(), limit=args.limit)
+    return print_status(config.settings(), limit=args.limit, wide=args.wide)
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from dagster_project.lib.explain import print_explanation
 
-    return print_explanation(config.settings(), args.kpi, args.node, args.period)
+    return print_explanation(config.settings(), args.id, args.node, args.period, args.all)
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
@@ -185,18 +202,30 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="write the demo municipality into the landing folder first if it is empty",
     )
+    run.add_argument(
+        "--demo-key",
+        action="store_true",
+        help="without MAALBAR_PSEUDONYM_KEY, use the public demo key, but only while the "
+        "landing folder holds the demo municipality's files and nothing else",
+    )
     run.set_defaults(func=cmd_run)
 
     status = commands.add_parser("status", help="recent files of the ledger and their state")
     status.add_argument("--limit", type=int, default=30)
+    status.add_argument(
+        "--wide", action="store_true", help="one line per file, whatever the terminal's width"
+    )
     status.set_defaults(func=cmd_status)
 
     explain = commands.add_parser(
-        "explain", help="trace a published figure back to the files that fed it"
+        "explain", help="trace a published figure back to the files and rows that fed it"
     )
-    explain.add_argument("kpi", help="KPI id, e.g. sygefravaer_pct")
-    explain.add_argument("node", help="cost centre (omkostningssted)")
-    explain.add_argument("period", help="YYYY-MM or YYYY")
+    explain.add_argument("id", help="a KPI id (sygefravaer_pct) or a goal indicator id (I04)")
+    explain.add_argument("node", help="cost centre (omkostningssted) as published")
+    explain.add_argument("period", help="YYYY-MM, YYYY, or YYYY-Qn for a quarterly indicator")
+    explain.add_argument(
+        "--all", action="store_true", help="list every row used, not only the first 20 of each file"
+    )
     explain.set_defaults(func=cmd_explain)
 
     withdraw = commands.add_parser(

@@ -65,7 +65,9 @@ def test_wrong_delimiter_quarantines_and_says_so(con, data_settings):
         _csv(POSTINGS_HEADER.replace(";", ","), [r.replace(";", ",") for r in GOOD]),
     )
     assert outcome.status == "quarantined"
-    assert "the delimiter must be ';'" in outcome.reason
+    assert "the delimiter must be ';', and this file uses ','" in outcome.reason
+    # One reason, not also "missing" columns that are there, only split by commas.
+    assert "missing" not in outcome.reason
 
 
 def test_windows_1252_text_survives(con, data_settings):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -133,6 +134,11 @@ TAKEN: dict[str, bool] = {}
 def test_first_run_publishes_hand_computed_economy(pipeline):
     settings, exit_code = pipeline
     assert exit_code == 0
+    # The run log has every step, from the ingest through dbt to the publication.
+    [log] = [p.read_text(encoding="utf-8") for p in (settings.data_dir / "logs").glob("*.log")]
+    for step in ("ingest_posteringer", "maalbar_dbt_assets", "published_mart_suites"):
+        assert f"{step} - STEP_SUCCESS" in log
+    assert "published__maalbar - STEP_SUCCESS" in log and "\x1b[" not in log
     # 100000.50 - 10000 + 50000 + 200000 - 20000 + 5000 (hovedkonto 7 is still drift)
     assert _value(settings, "forbrug_drift", "0100", "2025-01") == (325000.5, 325000.5, None)
     assert _value(settings, "forbrug_drift", "0110", "2025-01")[0] == 140000.5
@@ -283,21 +289,23 @@ def test_every_dbt_data_test_outcome_is_stored_for_auditors(pipeline):
     settings, exit_code = pipeline
     assert exit_code == 0
     tests = {
-        node["name"]
+        node["name"]: "warning" if node["config"]["severity"].lower() == "warn" else "blocking"
         for node in json.loads(MANIFEST.read_text())["nodes"].values()
         if node["resource_type"] == "test"
     }
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
         stored = con.execute(
-            "SELECT expectation, passed, observed FROM meta.check_results "
+            "SELECT expectation, passed, observed, severity FROM meta.check_results "
             "WHERE asset = 'dbt' AND check_name = 'dbt_test'"
         ).fetchall()
     finally:
         con.close()
-    assert {name for name, _, _ in stored} == tests
+    # Each with the severity its config gives it, passed or not.
+    assert {name: severity for name, _, _, severity in stored} == tests
+    assert "warning" in tests.values()
     assert len(stored) == len(tests)
-    assert all(passed and observed.startswith("pass;") for _, passed, observed in stored)
+    assert all(passed and observed.startswith("pass;") for _, passed, observed, _ in stored)
 
 
 def test_every_published_table_and_column_carries_its_description(pipeline):
@@ -340,6 +348,14 @@ def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
     assert cli.main(["run"]) == 1
     err = capsys.readouterr().err
     assert "budget_2026_20260110.csv quarantined: missing required column(s) beloeb" in err
+    # The message ends with what to do next and where the details are.
+    [details] = re.findall(r"What to do: [^\n]*newer extraction date[^\n]*Details: (\S+)", err)
+    assert "What to do" in Path(details).read_text(encoding="utf-8")
+    # The failed run's log holds every step and the reason, in plain text.
+    [log_path] = re.findall(r"run log: (\S+)", err)
+    log = Path(log_path).read_text(encoding="utf-8")
+    assert "STEP_START" in log and "ingest_budget" in log and "\x1b[" not in log
+    assert "budget_2026_20260110.csv" in log and "missing required column" in log
     assert hashlib.sha256(settings.published_path.read_bytes()).hexdigest() == before
     assert list(settings.quarantine_dir.glob("*budget_2026_20260110.csv.reason.txt"))
     bad.unlink()
@@ -372,19 +388,28 @@ def test_explain_leads_from_a_figure_to_its_files(pipeline):
 
     settings, _ = pipeline
     found = explain(settings, "enhedsomkostning", "0110", "2025-01")
-    assert found["figure"][:3] == pytest.approx((140000.5 / 15, 140000.5, 15))
-    assert sorted(found["subtree"]) == ["0110", "0111", "0112"]
-    # The subtree has four January postings (three drift on 0111/0112, one anlæg on 0110)
-    # and two activity rows.
-    assert [(table, name, rows) for table, name, _, _, rows in found["files"]] == [
-        ("posteringer", "posteringer_202501.csv", 4),
-        ("aktivitet", "aktivitet_202501.csv", 2),
+    # 140.000,50 kr. of drift on 0111 and 0112 over 15 barn-måneder; the anlæg posting on
+    # 0110 (line 7) and the postings outside the subtree are not rows of the figure.
+    assert found.figure.shown == [
+        "As published: 9.333 kr. pr. enhed",
+        "numerator (driftsposteringer i måneder med aktivitet): 140.001 kr.",
+        "denominator (aktivitet): 15,0 enheder",
     ]
+    lines = {
+        (source.file_name, part.table): part.lines
+        for source in found.sources
+        for part in source.parts
+    }
+    assert lines == {
+        ("posteringer_202501.csv", "posteringer"): [2, 3, 4],
+        ("aktivitet_202501.csv", "aktivitet"): [2, 3],
+        ("organisation_20250105.csv", "organisation"): [3, 4, 5],
+    }
     sha = hashlib.sha256(
         (settings.landing_dir / "oekonomi" / "posteringer_202501.csv").read_bytes()
     ).hexdigest()
-    assert found["files"][0][2] == sha
-    assert found["run"] is not None
+    assert found.sources[0].sha256 == sha
+    assert found.run_id
 
 
 def test_publication_opens_read_only_in_duckdb_1_4(pipeline, tmp_path):

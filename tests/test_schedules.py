@@ -15,6 +15,18 @@ def test_schedules_target_the_job():
     assert all(s.job_name == "maalbar" for s in names.values())
 
 
+def test_the_monthly_schedule_runs_by_default_and_the_others_wait_to_be_switched_on():
+    """docs/deploy.md and docs/operations.md state these defaults; a deployed daemon runs
+    the monthly publication without a click."""
+    status = {s.name: s.default_status for s in defs.schedules}
+    status.update({s.name: s.default_status for s in defs.sensors})
+    assert status == {
+        "nightly": dg.DefaultScheduleStatus.STOPPED,
+        "after_period_closing": dg.DefaultScheduleStatus.RUNNING,
+        "landing_folder": dg.DefaultSensorStatus.STOPPED,
+    }
+
+
 def test_sensor_fires_once_per_landing_state(data_settings):
     instance = dg.DagsterInstance.ephemeral()
     context = dg.build_sensor_context(instance=instance, cursor=None)

@@ -35,3 +35,23 @@ def test_status_says_a_run_holds_the_warehouse(data_settings, capsys):
         holder.stdin.close()
         holder.wait(timeout=30)
     assert print_status(data_settings) == 0
+
+
+def test_status_never_cuts_a_file_name(data_settings, capsys, monkeypatch):
+    """Months must be told apart on a narrow terminal: names fold, and --wide keeps each
+    on one line."""
+    names = [f"indikatorvaerdier_sundhedsplatformen_2025{m}15.csv" for m in ("01", "02")]
+    with warehouse.connect(data_settings) as con:
+        ledger.ensure(con)
+        for name in names:
+            ledger.record(
+                con, file_name=name, file_sha256=name, source="indikatorer", status="loaded"
+            )
+    monkeypatch.setenv("COLUMNS", "60")
+    capsys.readouterr()
+    assert print_status(data_settings) == 0
+    narrow = capsys.readouterr().out
+    assert "…" not in narrow
+    assert print_status(data_settings, wide=True) == 0
+    wide = capsys.readouterr().out
+    assert all(name in wide for name in names)

@@ -16,7 +16,9 @@ nightly = dg.ScheduleDefinition(
     job_name=JOB_NAME,
     cron_schedule="0 2 * * *",
     execution_timezone="Europe/Copenhagen",
-    description="Every night at 02:00: picks up whatever landed during the day.",
+    description="Every night at 02:00: picks up whatever landed during the day. Off until "
+    "switched on (docs/deploy.md).",
+    default_status=dg.DefaultScheduleStatus.STOPPED,
 )
 
 # Finance closes a month in the first working days of the next; the 6th at 06:00 follows
@@ -26,7 +28,11 @@ after_period_closing = dg.ScheduleDefinition(
     job_name=JOB_NAME,
     cron_schedule="0 6 6 * *",
     execution_timezone="Europe/Copenhagen",
-    description="The 6th of every month at 06:00, after the previous month is closed.",
+    description="The 6th of every month at 06:00, after the previous month is closed. On "
+    "wherever a Dagster daemon runs (docs/deploy.md).",
+    # The monthly publication is what the municipality relies on: a deployed daemon runs it
+    # without a click. The nightly run and the sensor are extra, and off until wanted.
+    default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
 
@@ -47,7 +53,8 @@ def landing_fingerprint(landing) -> str:
     job_name=JOB_NAME,
     minimum_interval_seconds=60,
     default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Starts a run when files land in, or change in, the landing folder.",
+    description="Starts a run when files land in, or change in, the landing folder. Off until "
+    "switched on (docs/deploy.md).",
 )
 def landing_sensor(context: dg.SensorEvaluationContext):
     fingerprint = landing_fingerprint(config.settings().landing_dir)

@@ -194,9 +194,10 @@ def record_build(context: dg.AssetExecutionContext, settings) -> None:
 
 
 def _store_test_results(invocation, run_id: str) -> None:
-    """dbt's data tests beside the GX results in meta.check_results, for auditors. A test
-    of severity warn that found rows is a failed warning; its first rows (the node, period
-    and value it found) are read again from its compiled SQL and stored with it."""
+    """dbt's data tests beside the GX results in meta.check_results, for auditors, each
+    with the severity its config gives it. A test of severity warn that found rows is a
+    failed warning; its first rows (the node, period and value it found) are read again
+    from its compiled SQL and stored with it."""
     from dagster_project.defs.quality import store_outcomes
     from expectations.runner import BLOCKING, WARNING, ExpectationOutcome
 
@@ -207,6 +208,12 @@ def _store_test_results(invocation, run_id: str) -> None:
     tests = [result for result in results if result["unique_id"].startswith("test.")]
     if not tests:
         return
+    nodes = invocation.manifest["nodes"]
+
+    def severity(unique_id: str) -> str:
+        configured = nodes.get(unique_id, {}).get("config", {}).get("severity", "error")
+        return WARNING if configured.lower() == "warn" else BLOCKING
+
     with warehouse.connect(config.settings()) as con:
         outcomes = [
             ExpectationOutcome(
@@ -214,7 +221,7 @@ def _store_test_results(invocation, run_id: str) -> None:
                 column=None,
                 passed=result["status"] == "pass",
                 observed=_observed(con, result),
-                severity=WARNING if result["status"] == "warn" else BLOCKING,
+                severity=severity(result["unique_id"]),
             )
             for result in tests
         ]

@@ -76,13 +76,17 @@ def read_table(data: bytes, required: list[str], optional: list[str]) -> CsvTabl
     decoded = decode(data)
     header = read_header(decoded.text)
     missing = [name for name in required if name not in header]
+    separators = [sep for sep in ",\t|" if sep in first_line(decoded.text)]
+    if missing and len(header) == 1 and separators:
+        # The columns are there, separated by another character: that is the one reason.
+        shown = {",": "','", "\t": "a tab", "|": "'|'"}[separators[0]]
+        raise FileRejected(
+            f"the header has one column: the delimiter must be ';', and this file uses {shown}"
+        )
     if missing:
-        hint = ""
-        if len(header) == 1 and any(sep in first_line(decoded.text) for sep in ",\t|"):
-            hint = " (the header has one column: the delimiter must be ';')"
         raise FileRejected(
             f"missing required column(s) {', '.join(missing)}; header has "
-            f"{', '.join(header) or 'nothing'}{hint}"
+            f"{', '.join(header) or 'nothing'}"
         )
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:

@@ -99,6 +99,8 @@ class InProcessDbt:
         # the dbt step of an incremental month at M, bench/README.md).
         self._env["DBT_LOG_LEVEL"] = "none"
         self._env["DBT_LOG_LEVEL_FILE"] = "none"
+        # The lines end in the run log, a plain-text file: no terminal colour codes.
+        self._env["DBT_USE_COLORS"] = "false"
         self._thread = threading.Thread(target=self._run, name="dbt", daemon=True)
         self._thread.start()
 

@@ -512,13 +512,27 @@ def _quote(rejected) -> str:
     return "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
 
 
+# Said with every quarantined file: nothing of it was loaded, and how to get past it.
+QUARANTINE_NEXT_STEP = (
+    "nothing of the file was loaded and the previous delivery stays in use; ask the source "
+    "system for a corrected export (the same file name with new bytes, or a newer extraction "
+    "date) and put it in the landing folder"
+)
+
+
+def quarantine_reason_file(settings: Settings, name: str, sha256: str) -> Path:
+    """Where a quarantined file's reason is written, beside its untouched copy."""
+    return settings.quarantine_dir / f"{sha256[:16]}_{name}.reason.txt"
+
+
 def keep_quarantined(settings: Settings, base: dict, data: bytes, reason: str) -> None:
     """A copy of a quarantined file's bytes and a `.reason.txt` beside it, for the person
     who fixes the export."""
     name, sha = base["file_name"], base["file_sha256"]
-    target = _copy_untouched(Path(name), data, settings.quarantine_dir, sha)
-    target.with_name(target.name + ".reason.txt").write_text(
-        f"{name} (sha256 {sha}) quarantined in run {base['run_id']}:\n{reason}\n",
+    _copy_untouched(Path(name), data, settings.quarantine_dir, sha)
+    quarantine_reason_file(settings, name, sha).write_text(
+        f"{name} (sha256 {sha}) quarantined in run {base['run_id']}:\n"
+        f"{reason}\n\nWhat to do: {QUARANTINE_NEXT_STEP}.\n",
         encoding="utf-8",
     )
 

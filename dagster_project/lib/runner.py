@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from dagster_project.lib import ledger, warehouse
 from dagster_project.lib.config import Settings
 
-# Failures are gathered from the result and printed as reasons, so the console stays quiet.
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+# A quiet run's output goes to its run log (`_redirected`), not the terminal: there Dagster's
+# console logger writes every step, check and failure in plain text (no colours: the log is
+# not a terminal; steps starting and ending are Dagster's DEBUG events), and the terminal
+# gets the summary of reasons and notes.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "DEBUG"}}}}
 
 
 @dataclass
@@ -239,6 +242,12 @@ def _warnings(settings: Settings, run_id: str) -> list[str]:
     ]
 
 
+REJECTED_NEXT_STEP = (
+    "What to do: correct the row in the source system and deliver the file again; every "
+    "rejected row is in meta.rejected_rows of the publication"
+)
+
+
 def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
     """What this run did with the landing files, and every row it rejected."""
     with warehouse.connect(settings, read_only=True) as con:
@@ -261,6 +270,7 @@ def _ledger_notes(settings: Settings, run_id: str) -> list[str]:
         ]
     notes += [
         f"rejected row: {name} line {line}" + (f", column {column}" if column else "") + f": {why}"
+        f"; the rest of the file loaded. {REJECTED_NEXT_STEP}"
         for name, line, column, why in rejected
     ]
     return notes
@@ -275,7 +285,11 @@ def _redirected(log, quiet: bool):
 
     root = logging.getLogger()
     saved = root.handlers[:]
-    root.handlers = [logging.StreamHandler(log)]
+    handler = logging.StreamHandler(log)
+    # The libraries' own logging goes to the log; Dagster's reaches it through its console
+    # logger, with time and level, and would otherwise be written twice.
+    handler.addFilter(lambda record: not record.name.startswith("dagster"))
+    root.handlers = [handler]
     try:
         with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log):
             yield
@@ -292,7 +306,14 @@ def _quarantined_tables(settings: Settings, landing: list) -> set[str]:
 
 
 def _quarantine_reasons(settings: Settings, present: list[tuple[str, str]]) -> list[str]:
+    from dagster_project.lib.loader import QUARANTINE_NEXT_STEP, quarantine_reason_file
+
     with warehouse.connect(settings) as con:
         ledger.ensure(con)
         found = ledger.quarantined_in_landing(con, present)
-    return [f"{name} quarantined: {reason}" for name, reason in found]
+    sha = dict(present)
+    return [
+        f"{name} quarantined: {reason}. What to do: {QUARANTINE_NEXT_STEP}. Details: "
+        f"{quarantine_reason_file(settings, name, sha[name])}"
+        for name, reason in found
+    ]

@@ -6,11 +6,12 @@ from dagster_project.lib import warehouse
 from dagster_project.lib.config import Settings
 
 
-def print_status(settings: Settings, limit: int = 30) -> int:
+def print_status(settings: Settings, limit: int = 30, wide: bool = False) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    # --wide: one line per file however narrow the terminal (for grep and wide screens).
+    console = Console(width=400) if wide else Console()
     if not settings.warehouse_path.exists():
         console.print(f"no warehouse yet at {settings.warehouse_path}: nothing has run")
         return 0
@@ -31,7 +32,9 @@ def print_status(settings: Settings, limit: int = 30) -> int:
         return 1
     table = Table(title=f"Ledger of {settings.data_dir} (newest first)")
     for column in ("seen", "file", "status", "accepted", "rejected", "reason"):
-        table.add_column(column)
+        # A file name is folded onto the next line when the terminal is narrow, never cut:
+        # posteringer_202501.csv and posteringer_202502.csv must stay apart.
+        table.add_column(column, overflow="fold")
     for seen, name, status, accepted, rejected, reason in rows:
         style = {"quarantined": "red", "superseded": "dim", "withdrawn": "yellow"}.get(status, "")
         table.add_row(
@@ -40,7 +43,7 @@ def print_status(settings: Settings, limit: int = 30) -> int:
             f"[{style}]{status}[/]" if style else status,
             str(accepted or 0),
             str(rejected or 0),
-            reason[:120],
+            reason,
         )
     console.print(table)
     if settings.published_path.exists():

@@ -9,7 +9,7 @@
 
 
 {#-
-    Secondary suppression (kpis.md, Suppression), one mechanism for every suppressed KPI.
+    Secondary suppression (docs/kpis.md, Suppression), one mechanism for every suppressed KPI.
     Returns a query with one row per cell of `cells`, the name of a CTE of the calling model
     with these columns:
       - key_columns: what an equation is per besides the node: the period, and the KPI where

@@ -1,4 +1,4 @@
-{#- The union of KPI models in the published shape of kpi_values (published.md): every
+{#- The union of KPI models in the published shape of kpi_values (docs/published.md): every
     domain's union and kpi_values itself are this one statement over a list of models. -#}
 {% macro union_kpi_rows(models) %}
     {% for model in models %}

@@ -1,4 +1,4 @@
--- Every KPI of the contract (kpis.md), computed yet or not, with its Danish name, unit,
+-- Every KPI of docs/kpis.md, computed yet or not, with its Danish name, unit,
 -- the direction that is better, its period types and its definition.
 with
 

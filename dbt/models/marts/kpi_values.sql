@@ -1,4 +1,4 @@
--- marts.kpi_values as published.md defines it: one row per KPI, node and period, the
+-- marts.kpi_values as docs/published.md defines it: one row per KPI, node and period, the
 -- union of one model per domain. A later domain adds its model to the list.
 {%- set domain_models = [
     'kpi_values_oekonomi',

@@ -1,7 +1,7 @@
 {{ config(meta={'dagster': {'ref': {'name': 'leon_enhedsomkostning'}}}) }}
 
--- kpis.md, Suppression and published.md: the survey result beside a unit cost is shown only
--- when none of the unit's trivsel themes of that year is suppressed in kpi_values.
+-- docs/kpis.md, Suppression and docs/published.md: the survey result beside a unit cost is
+-- shown only when none of the unit's trivsel themes of that year is suppressed in kpi_values.
 with
 
 suppressed as (

@@ -1,5 +1,5 @@
 -- No goal_progress row before the baseline period, after maal_periode or after the
--- indicator's horizon (kpis.md: no value for a period that starts after its source's horizon).
+-- indicator's horizon (docs/kpis.md: no value for a period that starts after its source's horizon).
 with
 
 progress as (

@@ -1,4 +1,4 @@
--- A catalogue error the ingest cannot see (kpis.md, "Goal progress"): a target that does not
+-- A catalogue error the ingest cannot see (docs/kpis.md, "Goal progress"): a target that does not
 -- lie in the indicator's retning from a baseline taken from the data. The pipeline reports a
 -- failing node by its message, so the error raised here names every such indicator.
 with

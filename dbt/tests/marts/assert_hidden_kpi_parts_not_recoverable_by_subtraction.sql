@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'kpi_values'}}}) }}
 
--- kpis.md, Suppression: a hidden figure must not be recoverable by subtraction from what is
+-- docs/kpis.md, Suppression: a hidden figure must not be recoverable by subtraction from what is
 -- shown for the same KPI and period. Checked on what is published, for every suppressed KPI:
 -- a shown parent's parts are its child rows and its own rows (on its own cost centre, never
 -- published on their own, and so hidden when they hold 1 to 4 persons or respondents). A

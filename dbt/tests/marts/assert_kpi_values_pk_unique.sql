@@ -1,4 +1,4 @@
--- published.md: (kpi_id, omkostningssted, periode) is the primary key of marts.kpi_values.
+-- docs/published.md: (kpi_id, omkostningssted, periode) is the primary key of marts.kpi_values.
 select
     kpi_id,
     omkostningssted,

@@ -1,4 +1,4 @@
--- kpis.md, Suppression: a suppressed row has vaerdi, taeller and naevner NULL in everything
+-- docs/kpis.md, Suppression: a suppressed row has vaerdi, taeller and naevner NULL in everything
 -- that is published.
 select
     kpi_id,

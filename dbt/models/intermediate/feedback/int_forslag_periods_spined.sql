@@ -1,4 +1,4 @@
--- Every suggestions period (kpis.md): the months from the first month with a submitted
+-- Every suggestions period (docs/kpis.md): the months from the first month with a submitted
 -- suggestion through the horizon, and each year holding one of them. The horizon is the
 -- last complete month on or before the newest extraction date: a month is complete when
 -- its last day is on or before that date.

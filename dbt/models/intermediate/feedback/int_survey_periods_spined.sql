@@ -1,4 +1,4 @@
--- Every survey period (kpis.md): a round belongs to the month of its file, so the months are
+-- Every survey period (docs/kpis.md): a round belongs to the month of its file, so the months are
 -- the round months, and a year holds its rounds. The survey horizon is the last round, so
 -- no period lies after it. Invitations for a month without a round open no period.
 with

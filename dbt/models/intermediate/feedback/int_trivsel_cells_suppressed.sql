@@ -1,5 +1,5 @@
 -- Primary and secondary suppression of trivsel_<tema> per theme, node and survey period
--- (kpis.md, Suppression; docs/feedback.md; macros/secondary_suppression.sql). Each theme has
+-- (docs/kpis.md, Suppression; docs/feedback.md; macros/secondary_suppression.sql). Each theme has
 -- its own cells, so the equations are per theme and period; the denominator that decides
 -- which sibling is hidden is the number of scores (naevner of the KPI).
 with

@@ -1,4 +1,4 @@
--- The economy horizon is the last month with a postings file (kpis.md); the first
+-- The economy horizon is the last month with a postings file (docs/kpis.md); the first
 -- postings month is where the period spine starts. No postings, no row.
 with
 

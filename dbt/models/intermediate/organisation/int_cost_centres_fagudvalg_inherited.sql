@@ -1,5 +1,5 @@
 -- A unit's fagudvalg is its own code, else that of its nearest ancestor that has one
--- (sources.md: "empty = inherited from the parent").
+-- (docs/sources.md: "empty = inherited from the parent").
 with
 
 cost_centres as (

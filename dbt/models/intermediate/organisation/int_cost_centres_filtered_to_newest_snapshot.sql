@@ -1,4 +1,4 @@
--- Nodes are the cost centres of the newest organisation snapshot (kpis.md). Raw already
+-- Nodes are the cost centres of the newest organisation snapshot (docs/kpis.md). Raw already
 -- keeps only the newest extraction; the filter makes that explicit and safe.
 with
 

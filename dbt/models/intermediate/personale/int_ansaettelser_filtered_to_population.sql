@@ -1,4 +1,4 @@
--- The HR population (kpis.md): employments of the newest snapshot with lønform MDR that are
+-- The HR population (docs/kpis.md): employments of the newest snapshot with lønform MDR that are
 -- not trainee posts. person_nr is a compact stand-in for the 64-character pseudonym, so the
 -- distinct-person counts over many days and nodes hash integers instead of long strings.
 with

@@ -1,6 +1,6 @@
 -- Sickness spells (causes SYG, ASK, GRAV, S56) of the newest extraction of each year, with
 -- the day the spell covers up to (an open spell: the HR horizon) and its calendar length. A
--- spell of more than 30 calendar days is long-term on all its days (kpis.md).
+-- spell of more than 30 calendar days is long-term on all its days (docs/kpis.md).
 with
 
 horizon as (

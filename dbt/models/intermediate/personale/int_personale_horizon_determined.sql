@@ -1,4 +1,4 @@
--- The HR horizon (kpis.md): the last day of the last complete month on or before the newest
+-- The HR horizon (docs/kpis.md): the last day of the last complete month on or before the newest
 -- employments extraction date. Periods start in January of the first year with an absence
 -- file, because a file holds the spells that start in its year: before it, sickness is unknown.
 -- One row, or none without employments or absence files.

@@ -1,5 +1,5 @@
 -- Primary and secondary suppression of the two turnover KPIs per node and HR period
--- (kpis.md, Suppression; macros/secondary_suppression.sql). Both have the row, the
+-- (docs/kpis.md, Suppression; macros/secondary_suppression.sql). Both have the row, the
 -- denominator and the small-group rule of |S|, the persons in the subtree on the window's
 -- first day, so the suppression is computed once for both and each hides the same rows.
 with

@@ -1,4 +1,4 @@
--- Persons at the two ends of each period's turnover window, per node (kpis.md): S = persons
+-- Persons at the two ends of each period's turnover window, per node (docs/kpis.md): S = persons
 -- with an active population employment in the node's subtree on t0, E = the same on t1.
 -- A person is counted once per node however many employments they hold, so a move between
 -- two units leaves the one and joins the other, but is no change at a node above both.

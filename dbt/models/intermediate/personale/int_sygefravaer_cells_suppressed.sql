@@ -1,5 +1,5 @@
 -- Primary and secondary suppression of the four sickness KPIs per node and HR period
--- (kpis.md, Suppression; macros/secondary_suppression.sql). The four share their cells: a
+-- (docs/kpis.md, Suppression; macros/secondary_suppression.sql). The four share their cells: a
 -- row wherever the subtree has possible dagsværk, the same persons behind it, and
 -- denominators that order siblings alike (possible dagsværk, and for
 -- sygefravaer_dage_pr_aarsvaerk årsværk = possible dagsværk / the period's working days, the

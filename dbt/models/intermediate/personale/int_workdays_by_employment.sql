@@ -1,4 +1,4 @@
--- Possible and sickness dagsværk per population employment and month (kpis.md, Personale).
+-- Possible and sickness dagsværk per population employment and month (docs/kpis.md, Personale).
 -- Possible dagsværk = g on each working day the employment is active. Expanding every
 -- employment to its working days would be tens of millions of rows, so the working days
 -- between two dates are counted with a running index over the calendar instead; only the

@@ -1,5 +1,5 @@
--- marts.goal_progress as kpis.md ("Goal progress") and published.md define it: one row per
--- indicator and period of its frequency from baseline_periode through the earlier of
+-- marts.goal_progress as docs/kpis.md ("Goal progress") and docs/published.md define it: one
+-- row per indicator and period of its frequency from baseline_periode through the earlier of
 -- maal_periode and the indicator's horizon. The baseline is baseline_vaerdi, else the
 -- indicator's own value in baseline_periode.
 with

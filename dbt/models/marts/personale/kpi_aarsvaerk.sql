@@ -1,6 +1,6 @@
 -- aarsvaerk per node and HR period: possible dagsværk of the subtree over the number of
 -- working days in the period (year to date in the horizon's year). A row wherever the
--- subtree has possible dagsværk; never suppressed (kpis.md suppresses only sickness and
+-- subtree has possible dagsværk; never suppressed (docs/kpis.md suppresses only sickness and
 -- turnover).
 with
 

@@ -2,7 +2,7 @@
 -- langtidssygefravaer_pct (100 · sickness dagsværk / possible dagsværk) and
 -- sygefravaer_dage_pr_aarsvaerk (sickness dagsværk / årsværk). A row wherever the subtree
 -- has possible dagsværk; hidden below 5 distinct persons and where a hidden figure could
--- be found by subtraction (kpis.md, Suppression; int_sygefravaer_cells_suppressed, which
+-- be found by subtraction (docs/kpis.md, Suppression; int_sygefravaer_cells_suppressed, which
 -- decides once for all four KPIs).
 with
 

@@ -9,7 +9,7 @@ renamed as (
         cast(extraction_date as date) as udtraeksdato,
         cast(kommunekode as varchar) as kommunekode,
         cast(kommune as varchar) as kommune,
-        -- The file names the KPI by its id from kpis.md, so it joins kpi_values directly.
+        -- The file names the KPI by its id from docs/kpis.md, so it joins kpi_values directly.
         lower(trim(cast(kpi as varchar))) as kpi_id,
         cast(aar as integer) as aar,
         cast(vaerdi as double) as vaerdi,

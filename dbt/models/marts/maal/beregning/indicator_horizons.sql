@@ -1,4 +1,4 @@
--- The horizon of each indicator in its own frequency (kpis.md: no value for a period that
+-- The horizon of each indicator in its own frequency (docs/kpis.md: no value for a period that
 -- starts after its source's horizon). KPI-based: the horizon month of the KPI's domain, or
 -- the year holding it for aar; a domain without a horizon model yet falls back to the latest
 -- period of the KPI in kpi_values. Delivered: the latest period delivered for the indicator,
