@@ -318,12 +318,12 @@ DIM_ORGANISATION_QUERY = """
             SELECT 1 FROM marts.dim_organisation c WHERE c.overordnet = o.omkostningssted
         ) AS leaf_flag_ok,
         o.dybde = coalesce(p.dybde + 1, 0) AS depth_ok,
-        -- A node is its own kommune, area or centre, or has its parent's.
-        (o.kommune_omkostningssted = o.omkostningssted
+        -- A node is its own kommune, area or centre, or has its parent's (NULL included).
+        (o.kommune_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
             OR o.kommune_omkostningssted IS NOT DISTINCT FROM p.kommune_omkostningssted)
-        AND (o.omraade_omkostningssted = o.omkostningssted
+        AND (o.omraade_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
             OR o.omraade_omkostningssted IS NOT DISTINCT FROM p.omraade_omkostningssted)
-        AND (o.center_omkostningssted = o.omkostningssted
+        AND (o.center_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
             OR o.center_omkostningssted IS NOT DISTINCT FROM p.center_omkostningssted)
             AS levels_above_ok
     FROM marts.dim_organisation o
