@@ -317,7 +317,15 @@ DIM_ORGANISATION_QUERY = """
         o.er_blad = NOT EXISTS (
             SELECT 1 FROM marts.dim_organisation c WHERE c.overordnet = o.omkostningssted
         ) AS leaf_flag_ok,
-        o.dybde = coalesce(p.dybde + 1, 0) AS depth_ok
+        o.dybde = coalesce(p.dybde + 1, 0) AS depth_ok,
+        -- A node is its own kommune, area or centre, or has its parent's (NULL included).
+        (o.kommune_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
+            OR o.kommune_omkostningssted IS NOT DISTINCT FROM p.kommune_omkostningssted)
+        AND (o.omraade_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
+            OR o.omraade_omkostningssted IS NOT DISTINCT FROM p.omraade_omkostningssted)
+        AND (o.center_omkostningssted IS NOT DISTINCT FROM o.omkostningssted
+            OR o.center_omkostningssted IS NOT DISTINCT FROM p.center_omkostningssted)
+            AS levels_above_ok
     FROM marts.dim_organisation o
     LEFT JOIN marts.dim_organisation p ON p.omkostningssted = o.overordnet
 """
@@ -581,7 +589,7 @@ MART_SUITES = {
     "dim_organisation": MartSuite(
         DIM_ORGANISATION_QUERY,
         dim_organisation,
-        "One root, known parents, depth and root/leaf flags agree with the tree.",
+        "One root, known parents; depth, root/leaf flags and the levels above agree with the tree.",
     ),
     "dim_kpi": MartSuite("SELECT * FROM marts.dim_kpi", dim_kpi, "Domains, directions, periods."),
     "goal_status": MartSuite(

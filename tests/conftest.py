@@ -1,7 +1,11 @@
-"""Shared fixtures: a temporary data folder and a writer for contract-shaped exports."""
+"""Shared fixtures: a temporary data folder, a writer for contract-shaped exports, and one
+real run of the demo municipality (scale S) for the tests that read a publication."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +39,46 @@ def data_settings(tmp_path, monkeypatch) -> Settings:
     settings.ensure_dirs()
     settings.landing_dir.mkdir(parents=True, exist_ok=True)
     return settings
+
+
+MAALBAR = str(Path(sys.executable).parent / "maalbar")
+
+
+def maalbar_env(data_dir: Path, landing: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "MAALBAR_DATA_DIR": str(data_dir),
+        "MAALBAR_LANDING_DIR": str(landing),
+        "MAALBAR_PSEUDONYM_KEY": "test-key-not-secret",
+        "DAGSTER_HOME": str(data_dir / "dagster"),
+    }
+
+
+def maalbar_run(data_dir: Path, landing: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [MAALBAR, "run"],
+        env=maalbar_env(data_dir, landing),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_landing(tmp_path_factory) -> Path:
+    """The demo municipality's exports (scale S); tests copy it before they change it."""
+    landing = tmp_path_factory.mktemp("landing")
+    subprocess.run(
+        [MAALBAR, "demo", "--out", str(landing), "--scale", "S"], check=True, capture_output=True
+    )
+    return landing
+
+
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory, demo_landing) -> Path:
+    """The data folder of one `maalbar run` on demo_landing, shared by the tests that only
+    read it (a run takes about a minute)."""
+    data = tmp_path_factory.mktemp("reference")
+    result = maalbar_run(data, demo_landing)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return data

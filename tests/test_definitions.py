@@ -116,3 +116,22 @@ def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):
     )
     assert transform.state_key() != before
     assert fingerprint.input_fingerprint(con) != published
+
+
+def test_every_asset_check_has_a_description():
+    """The Dagster UI shows what each check checks: the GX suites their own text, each dbt
+    test its description or one made from its arguments or its SQL's opening comment."""
+    graph = defs.resolve_asset_graph()
+    specs = {spec.key: spec for node in graph.assets_defs for spec in node.check_specs}
+    assert set(specs) == set(graph.asset_check_keys)
+    undescribed = [key.to_user_string() for key, spec in specs.items() if not spec.description]
+    assert undescribed == []
+    # A generic dbt test, described from its arguments; a singular one, from its comment.
+    dim = dg.AssetKey(["marts", "dim_organisation"])
+    unique = specs[dg.AssetCheckKey(dim, "unique_dim_organisation_omkostningssted")]
+    assert unique.description == (
+        "unique on dim_organisation: no two rows share a value of column omkostningssted"
+    )
+    kpi_values = dg.AssetKey(["marts", "kpi_values"])
+    primary_key = specs[dg.AssetCheckKey(kpi_values, "assert_kpi_values_pk_unique")]
+    assert primary_key.description.startswith("published.md: (kpi_id, omkostningssted, periode)")

@@ -240,6 +240,43 @@ def test_kpi_values_coverage_wants_a_row_for_every_node_above_a_posting():
     assert '"omkostningssted": "0110"' in observed
 
 
+def test_dim_organisation_levels_above_follow_the_tree():
+    """A node's kommune, area and centre are its own or its parent's; one that skips its
+    parent's area (or loses it) breaks the tree and blocks."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.dim_organisation AS SELECT omkostningssted, overordnet, niveau, "
+        "dybde, er_rod, er_blad, kommune_omkostningssted, omraade_omkostningssted, "
+        "center_omkostningssted FROM (VALUES "
+        "('R', NULL, 'kommune', 0, true, false, 'R', NULL, NULL), "
+        "('A', 'R', 'omraade', 1, false, false, 'R', 'A', NULL), "
+        "('AC', 'A', 'center', 2, false, false, 'R', 'A', 'AC'), "
+        "('AC1', 'AC', 'enhed', 3, false, true, 'R', 'A', 'AC'), "
+        "('U', 'R', 'enhed', 1, false, true, 'R', NULL, NULL)) "
+        "t(omkostningssted, overordnet, niveau, dybde, er_rod, er_blad, "
+        "kommune_omkostningssted, omraade_omkostningssted, center_omkostningssted)"
+    )
+
+    def failed():
+        frame = con.execute(marts.DIM_ORGANISATION_QUERY).df()
+        result = run_suite(
+            frame,
+            "dim_organisation",
+            lambda f: marts.mart_suite(f, "dim_organisation", ("omkostningssted",)),
+            index_columns=("omkostningssted",),
+        )
+        return [o.observed for o in result.outcomes if not o.passed]
+
+    assert failed() == []
+    con.execute(
+        "UPDATE marts.dim_organisation SET omraade_omkostningssted = NULL "
+        "WHERE omkostningssted = 'AC1'"
+    )
+    [observed] = failed()
+    assert '"omkostningssted": "AC1"' in observed
+
+
 def test_frames_are_validated_without_gx_hashing_every_cell():
     """What was validated is named by the batch (its files, whose SHA-256 the ledger holds);
     GX's own fingerprint of the frame would hash every cell again."""

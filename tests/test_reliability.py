@@ -12,36 +12,15 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.conftest import MAALBAR, maalbar_env, maalbar_run
+
 pytestmark = pytest.mark.slow
-
-MAALBAR = str(Path(sys.executable).parent / "maalbar")
-
-
-def _env(data_dir: Path, landing: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "MAALBAR_DATA_DIR": str(data_dir),
-        "MAALBAR_LANDING_DIR": str(landing),
-        "MAALBAR_PSEUDONYM_KEY": "reliability-key",
-        "DAGSTER_HOME": str(data_dir / "dagster"),
-    }
-
-
-def _run(data_dir: Path, landing: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [MAALBAR, "run"],
-        env=_env(data_dir, landing),
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
 
 
 def marts_content(published: Path) -> dict[str, list[tuple]]:
@@ -69,7 +48,7 @@ def _log_says(data_dir: Path, needle: str) -> bool:
 def _kill_when(data_dir: Path, landing: Path, ready) -> int:
     process = subprocess.Popen(
         [MAALBAR, "run"],
-        env=_env(data_dir, landing),
+        env=maalbar_env(data_dir, landing),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
@@ -82,23 +61,6 @@ def _kill_when(data_dir: Path, landing: Path, ready) -> int:
             return process.returncode
         time.sleep(0.02)
     pytest.fail(f"the run ended (exit {process.returncode}) before the moment to kill it")
-
-
-@pytest.fixture(scope="module")
-def demo_landing(tmp_path_factory) -> Path:
-    landing = tmp_path_factory.mktemp("landing")
-    subprocess.run(
-        [MAALBAR, "demo", "--out", str(landing), "--scale", "S"], check=True, capture_output=True
-    )
-    return landing
-
-
-@pytest.fixture(scope="module")
-def reference_run(tmp_path_factory, demo_landing) -> Path:
-    data = tmp_path_factory.mktemp("reference")
-    result = _run(data, demo_landing)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return data
 
 
 @pytest.fixture(scope="module")
@@ -143,11 +105,11 @@ def test_no_cpr_number_is_kept_outside_the_raw_copies(reference_run, demo_landin
 
 
 def test_same_landing_twice_publishes_the_same(tmp_path, demo_landing, reference):
-    result = _run(tmp_path, demo_landing)
+    result = maalbar_run(tmp_path, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
     first = marts_content(tmp_path / "published" / "maalbar.duckdb")
     assert first == reference
-    again = _run(tmp_path, demo_landing)
+    again = maalbar_run(tmp_path, demo_landing)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "the publication is current" in again.stdout
     assert marts_content(tmp_path / "published" / "maalbar.duckdb") == reference
@@ -177,7 +139,7 @@ def test_the_marts_do_not_depend_on_the_order_of_the_raw_rows(
             )
     finally:
         con.close()
-    env = {**_env(data, demo_landing), "MAALBAR_FULL_REBUILD": "1"}
+    env = {**maalbar_env(data, demo_landing), "MAALBAR_FULL_REBUILD": "1"}
     result = subprocess.run([MAALBAR, "run"], env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "fqn:*" in _dbt_commands(data)[0]
@@ -206,10 +168,10 @@ def test_a_new_month_rebuilds_what_it_reaches_and_publishes_as_a_cold_run(
     for relative in LATER_MONTH:
         (landing / relative).unlink()
     data = tmp_path / "data"
-    assert _run(data, landing).returncode == 0
+    assert maalbar_run(data, landing).returncode == 0
     for relative in LATER_MONTH:
         shutil.copyfile(demo_landing / relative, landing / relative)
-    result = _run(data, landing)
+    result = maalbar_run(data, landing)
     assert result.returncode == 0, result.stderr[-3000:]
     first, second = _dbt_commands(data)
     assert "fqn:*" in first  # the first build is whole
@@ -225,9 +187,9 @@ def test_a_full_rebuild_can_be_asked_for(tmp_path, demo_landing):
     shutil.copytree(demo_landing, landing)
     (landing / LATER_MONTH[1]).unlink()
     data = tmp_path / "data"
-    assert _run(data, landing).returncode == 0
+    assert maalbar_run(data, landing).returncode == 0
     shutil.copyfile(demo_landing / LATER_MONTH[1], landing / LATER_MONTH[1])
-    env = {**_env(data, landing), "MAALBAR_FULL_REBUILD": "1"}
+    env = {**maalbar_env(data, landing), "MAALBAR_FULL_REBUILD": "1"}
     result = subprocess.run([MAALBAR, "run"], env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
     assert all("fqn:*" in command for command in _dbt_commands(data))
@@ -247,7 +209,7 @@ def test_killed_run_then_rerun_publishes_as_if_uninterrupted(
     }
     _kill_when(tmp_path, demo_landing, moments[phase])
     assert not (published / "maalbar.duckdb").exists()
-    result = _run(tmp_path, demo_landing)
+    result = maalbar_run(tmp_path, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_content(published / "maalbar.duckdb") == reference
     assert not list(published.glob(".candidate-*"))
@@ -259,7 +221,7 @@ def test_reader_holding_the_publication_is_not_disturbed(tmp_path, demo_landing,
     held_back = landing / "oekonomi" / "posteringer_202610.csv"
     held_bytes = held_back.read_bytes()
     held_back.unlink()
-    assert _run(tmp_path, landing).returncode == 0
+    assert maalbar_run(tmp_path, landing).returncode == 0
     published = tmp_path / "published" / "maalbar.duckdb"
     reader = duckdb.connect(str(published), read_only=True)
     query = (
@@ -268,7 +230,7 @@ def test_reader_holding_the_publication_is_not_disturbed(tmp_path, demo_landing,
     )
     assert reader.execute(query).fetchone()[0] == 0
     held_back.write_bytes(held_bytes)
-    result = _run(tmp_path, landing)
+    result = maalbar_run(tmp_path, landing)
     assert result.returncode == 0, result.stderr[-3000:]
     # The open reader still sees the old publication, whole; a new one sees the new.
     assert reader.execute(query).fetchone()[0] == 0

@@ -25,6 +25,7 @@ from packaging.version import Version
 from dagster_project.lib import config, ledger, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
 from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
+from dagster_project.lib.dbt_test_descriptions import describe_test
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # Under `dagster dev` the manifest is refreshed here, as every other run path does it (the
@@ -45,6 +46,30 @@ class MaalbarTranslator(DagsterDbtTranslator):
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "marts"
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check for a dbt test, described: the Dagster UI shows what the test
+        checks instead of "No description provided" (lib/dbt_test_descriptions.py)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        test = manifest["nodes"][unique_id]
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=describe_test(test, manifest) or spec.description,
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            automation_condition=spec.automation_condition,
+            partitions_def=spec.partitions_def,
+        )
 
 
 translator = MaalbarTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))

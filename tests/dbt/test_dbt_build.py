@@ -233,6 +233,8 @@ def test_kpi_values_has_the_published_columns(golden_build):
         ("taeller", "DOUBLE"),
         ("naevner", "DOUBLE"),
         ("undertrykt", "BOOLEAN"),
+        # Beyond published.md's columns ("at least"), after them: the period's first day.
+        ("periode_start", "DATE"),
     ]
 
 
@@ -250,6 +252,21 @@ def test_dim_organisation(golden_build):
         (SYD, 2, "BU", "Kommune > Område A > Dagpleje Syd", False, True),
         (AREA_B, 1, "SU", "Kommune > Område B", False, False),
         (HOME_CARE, 2, "SU", "Kommune > Område B > Hjemmepleje", False, True),
+    ]
+    # The node of each level above; the golden tree has no centres.
+    levels = _query(
+        warehouse,
+        "select omkostningssted, kommune_omkostningssted, kommune_navn, omraade_omkostningssted,"
+        " omraade_navn, center_omkostningssted, center_navn"
+        " from marts.dim_organisation order by omkostningssted",
+    )
+    assert levels == [
+        (ROOT, ROOT, "Kommune", None, None, None, None),
+        (AREA_A, ROOT, "Kommune", AREA_A, "Område A", None, None),
+        (NORD, ROOT, "Kommune", AREA_A, "Område A", None, None),
+        (SYD, ROOT, "Kommune", AREA_A, "Område A", None, None),
+        (AREA_B, ROOT, "Kommune", AREA_B, "Område B", None, None),
+        (HOME_CARE, ROOT, "Kommune", AREA_B, "Område B", None, None),
     ]
 
 

@@ -6,4 +6,14 @@
     'kpi_values_feedback',
 ] %}
 
-{{ union_kpi_rows(domain_models) }}
+with
+
+kpi_rows as (
+    {{ union_kpi_rows(domain_models) }}
+)
+
+-- The period's first day last: published.md's columns keep their places.
+select
+    *,
+    {{ periode_start('periode') }} as periode_start
+from kpi_rows

@@ -134,7 +134,8 @@ select
     cast(left(unit_costs.periode, 4) as integer) as kvalitet_aar,
     survey_quality.trivsel_samlet,
     survey_quality.trivsel_undertrykt,
-    survey_quality.svarprocent
+    survey_quality.svarprocent,
+    {{ periode_start('unit_costs.periode') }} as periode_start
 from unit_costs
 inner join peer_statistics
     on

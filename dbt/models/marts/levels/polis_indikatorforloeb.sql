@@ -31,7 +31,8 @@ select
     progress.maal_vaerdi,
     progress.fremdrift_pct,
     progress.forventet_fremdrift_pct,
-    progress.status
+    progress.status,
+    progress.periode_start
 from progress
 inner join portfolio
     on progress.indikator_id = portfolio.indikator_id

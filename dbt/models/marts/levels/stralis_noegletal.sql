@@ -79,7 +79,8 @@ select
     latest_periods.periode,
     area_value.vaerdi,
     area_value.undertrykt,
-    root_value.vaerdi as kommune_vaerdi
+    root_value.vaerdi as kommune_vaerdi,
+    {{ periode_start('latest_periods.periode') }} as periode_start
 from areas
 cross join latest_periods
 cross join root

@@ -85,7 +85,8 @@ select
     unit_values.vaerdi,
     unit_values.undertrykt,
     parent_value.vaerdi as overordnet_vaerdi,
-    root_value.vaerdi as kommune_vaerdi
+    root_value.vaerdi as kommune_vaerdi,
+    unit_values.periode_start
 from unit_values
 inner join organisation as unit
     on unit_values.omkostningssted = unit.omkostningssted

@@ -94,5 +94,6 @@ select
             when round(fremdrift_pct - forventet_fremdrift_pct, 9) >= -25 then 'i_risiko'
             else 'ikke_paa_sporet'
         end as varchar
-    ) as status
+    ) as status,
+    {{ periode_start('periode') }} as periode_start
 from measured

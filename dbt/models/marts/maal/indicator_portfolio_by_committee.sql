@@ -94,7 +94,8 @@ select
     cast(compared.antal_udfasede as integer) as antal_udfasede,
     cast(compared.antal_erstatninger as integer) as antal_erstatninger,
     cast(compared.aendring as integer) as aendring,
-    coalesce(compared.aendring > 0 and compared.antal_erstatninger = 0, false) as vaekst_uden_erstatning
+    coalesce(compared.aendring > 0 and compared.antal_erstatninger = 0, false) as vaekst_uden_erstatning,
+    {{ periode_start('compared.periode') }} as periode_start
 from compared
 left join committees
     on compared.fagudvalg = committees.fagudvalg
