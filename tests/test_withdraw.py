@@ -21,8 +21,16 @@ from dagster_project.defs.ingest.organisation import ORGANISATION
 from dagster_project.lib import ledger, loader, runner
 from dagster_project.lib.status import print_status
 from dagster_project.lib.withdraw import Refused, restore, withdraw
-from tests.conftest import ORGANISATION_HEADER, ORGANISATION_ROWS, POSTINGS_HEADER, write_export
-from tests.test_reliability import MAALBAR, _dbt_commands, _env, _run, marts_content
+from tests.conftest import (
+    MAALBAR,
+    ORGANISATION_HEADER,
+    ORGANISATION_ROWS,
+    POSTINGS_HEADER,
+    maalbar_env,
+    maalbar_run,
+    write_export,
+)
+from tests.test_reliability import _dbt_commands, marts_content
 
 BUDGET_HEADER = "aar;omkostningssted;funktion;dranst;art;budgettype;beloeb"
 INDICATOR_VALUES_HEADER = "indikator_id;omkostningssted;periode;vaerdi;taeller;naevner"
@@ -359,16 +367,11 @@ def test_a_warehouse_from_before_withdrawals_is_read_and_migrated(
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """The S demo's landing folder, a cold run on it, and the marts it published."""
-    landing = tmp_path_factory.mktemp("landing")
-    subprocess.run(
-        [MAALBAR, "demo", "--out", str(landing), "--scale", "S"], check=True, capture_output=True
-    )
-    data = tmp_path_factory.mktemp("demo-run")
-    result = _run(data, landing)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return landing, data, marts_content(data / "published" / "maalbar.duckdb")
+def demo(demo_landing, reference_run):
+    """The S demo's landing folder, the session's cold run on it, and the marts it
+    published (tests copy the run's data folder before they change anything)."""
+    published = reference_run / "published" / "maalbar.duckdb"
+    return demo_landing, reference_run, marts_content(published)
 
 
 def _copy_of(run: Path, target: Path) -> Path:
@@ -381,7 +384,7 @@ def _copy_of(run: Path, target: Path) -> Path:
 def _maalbar(data: Path, landing: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [MAALBAR, *args],
-        env={**_env(data, landing), "COLUMNS": "250"},
+        env={**maalbar_env(data, landing), "COLUMNS": "250"},
         capture_output=True,
         text=True,
         timeout=300,
@@ -398,14 +401,14 @@ def test_withdrawing_a_redelivered_month_publishes_its_first_delivery_again(tmp_
     month = landing / "oekonomi" / "posteringer_202605.csv"
     lines = month.read_bytes().splitlines(keepends=True)
     month.write_bytes(b"".join(lines[: len(lines) // 2]))  # a delivery cut off half-way
-    result = _run(data, landing)
+    result = maalbar_run(data, landing)
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_content(published) != reference
 
     withdrawn = _maalbar(data, landing, "withdraw", month.name, "--reason", "cut off half-way")
     assert withdrawn.returncode == 0, withdrawn.stderr
     assert f"loaded again from its raw copy: {month.name}" in withdrawn.stdout
-    result = _run(data, landing)
+    result = maalbar_run(data, landing)
     assert result.returncode == 0, result.stderr[-3000:]
     # Only what postings reach is rebuilt, and the publication is that of the first delivery:
     # a cold run over the landing folder as it was before the re-delivery.
@@ -422,7 +425,7 @@ def test_a_withdrawn_month_is_published_as_never_delivered_until_restored(tmp_pa
     shutil.copytree(demo_landing, without)
     (without / "oekonomi" / month.name).unlink()
     cold = tmp_path / "cold"
-    result = _run(cold, without)
+    result = maalbar_run(cold, without)
     assert result.returncode == 0, result.stderr[-3000:]
     never_delivered = marts_content(cold / "published" / "maalbar.duckdb")
     assert never_delivered != reference
@@ -432,11 +435,11 @@ def test_a_withdrawn_month_is_published_as_never_delivered_until_restored(tmp_pa
     withdrawn = _maalbar(data, demo_landing, "withdraw", str(month), "--reason", "not closed")
     assert withdrawn.returncode == 0, withdrawn.stderr
     assert "posteringer:2026-09 holds nothing now" in withdrawn.stdout
-    result = _run(data, demo_landing)
+    result = maalbar_run(data, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
     assert marts_content(published) == never_delivered
     # Its bytes are still in the landing folder: the next run finds nothing new.
-    again = _run(data, demo_landing)
+    again = maalbar_run(data, demo_landing)
     assert again.returncode == 0 and "the publication is current" in again.stdout
     con = duckdb.connect(str(data / "warehouse" / "maalbar.duckdb"), read_only=True)
     try:
@@ -453,7 +456,7 @@ def test_a_withdrawn_month_is_published_as_never_delivered_until_restored(tmp_pa
 
     restored = _maalbar(data, demo_landing, "restore", month.name)
     assert restored.returncode == 0, restored.stderr
-    result = _run(data, demo_landing)
+    result = maalbar_run(data, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "files: 1 loaded" in result.stdout
     assert marts_content(published) == reference
