@@ -108,7 +108,7 @@ def test_goal_progress_matches_hand_computed_rows(goal_build):
         assert figures[5] == expected[5], key
 
 
-def test_goal_progress_has_exactly_the_published_columns(goal_build):
+def test_goal_progress_has_the_published_columns_then_periode_start(goal_build):
     _, warehouse = goal_build
     columns = _query(
         warehouse,
@@ -128,6 +128,8 @@ def test_goal_progress_has_exactly_the_published_columns(goal_build):
         ("fremdrift_pct", "DOUBLE"),
         ("forventet_fremdrift_pct", "DOUBLE"),
         ("status", "VARCHAR"),
+        # Beyond published.md's columns ("at least"), after them: the period's first day.
+        ("periode_start", "DATE"),
     ]
 
 
