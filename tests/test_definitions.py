@@ -134,4 +134,7 @@ def test_every_asset_check_has_a_description():
     )
     kpi_values = dg.AssetKey(["marts", "kpi_values"])
     primary_key = specs[dg.AssetCheckKey(kpi_values, "assert_kpi_values_pk_unique")]
-    assert primary_key.description.startswith("published.md: (kpi_id, omkostningssted, periode)")
+    # A singular test is described by the comment its SQL opens with.
+    assert primary_key.description.startswith(
+        "docs/published.md: (kpi_id, omkostningssted, periode)"
+    )
