@@ -40,6 +40,11 @@ PRIMARY_KEYS = {
     "virklis_maal": ("omkostningssted", "indikator_id"),
     "leon_enhedsomkostning": ("ydelse", "periode", "omkostningssted"),
     "benchmark_sammenligning": ("kpi_id", "aar"),
+    "indsats_effekt": ("indsats_id",),
+    "indsats_forloeb": ("indsats_id", "periode"),
+    "indsats_enhedsaendringer": ("indsats_id", "omkostningssted"),
+    "polis_indsatser": ("indsats_id",),
+    "virklis_indsatser": ("omkostningssted", "indsats_id"),
 }
 # Audit trail that travels with the figures (schema meta of the publication).
 PUBLISHED_META = ("file_ledger", "rejected_rows", "check_results")
@@ -68,6 +73,26 @@ REQUIRED = {
             )
         },
         "status": "VARCHAR",
+    },
+    "indsats_effekt": {
+        **{c: "VARCHAR" for c in ("indsats_id", "maal_id", "indikator_id")},
+        **{c: "VARCHAR" for c in ("foer_fra", "foer_til", "efter_fra", "efter_til")},
+        "antal_enheder": "INTEGER",
+        "antal_sammenligning": "INTEGER",
+        **{
+            c: "DOUBLE"
+            for c in (
+                "foer_enheder",
+                "efter_enheder",
+                "foer_sammenligning",
+                "efter_sammenligning",
+                "effekt",
+                "effekt_lav",
+                "effekt_hoej",
+            )
+        },
+        "vurdering": "VARCHAR",
+        "omkostning_kr": "DOUBLE",
     },
 }
 # A standalone ten-digit token, optionally with '-' after the sixth digit (published.md).

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
+from . import indsatser
 from ._writer import SourceWriter, danish_decimal
 from .feedback import Feedback
 from .organisation import ROOT_NAME, Organisation
@@ -36,6 +37,7 @@ from .personale import EXTRACTION_DATE
 from .scales import LAST_COMPLETE_MONTH, Scale, random_stream
 
 OLDER_CATALOGUE_DATE = dt.date(2026, 1, 5)
+INDSATSER_SINCE = dt.date(2026, 11, 1)  # the initiatives sheet was added to the workbook then
 OLDER_VALUES = ("BYG-SAG", dt.date(2026, 7, 5))
 # Preliminary figures in the older delivery: its last months were revised upwards later.
 PRELIMINARY_MONTHS = 2
@@ -295,6 +297,8 @@ INDICATORS = (
       "forbrugsprocent_drift", None, "%", "ned", "aar", 100.6, 99.5, 2027, D(2023, 2, 1)),
     Indicator("I51", "M21", "Årsværk i Jobcentret", "aarsvaerk",
       "Jobcenter", "årsværk", "ned", "aar", 136, 128, 2027, D(2024, 1, 10), decimals=0),
+    Indicator("I52", "M06", "Korttidssygefravær, Dagtilbud Øst", "korttidssygefravaer_pct",
+      "Dagtilbud Øst", "%", "ned", "maaned", 3.2, 2.4, 2028, D(2025, 10, 1), decimals=2),
 )  # fmt: skip
 
 
@@ -470,11 +474,14 @@ def _catalogue_sheets(
                 spec.erstatter,
             ]
         )
-    return {
+    sheets = {
         "udvalg": (UDVALG_HEADER, udvalg),
         "maal": (MAAL_HEADER, maal),
         "indikatorer": (INDIKATOR_HEADER, indikatorer),
     }
+    if extracted >= INDSATSER_SINCE:  # the older catalogue predates the sheet
+        sheets["indsatser"] = (indsatser.INDSATS_HEADER, indsatser.catalogue_rows(codes))
+    return sheets
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -571,8 +578,17 @@ def _value_line(item: Placed, period: str, value: float, naevner: int | None) ->
     )
 
 
-def write_indicator_values(placed: list[Placed], seed: int, writer: SourceWriter) -> int:
+def write_indicator_values(
+    placed: list[Placed], seed: int, writer: SourceWriter, organisation: Organisation, scale: Scale
+) -> int:
     by_source: dict[str, list[tuple]] = {}
+    # The per-unit values the initiatives on delivered indicators are measured on.
+    kilder = {item.spec.indikator_id: item.spec.kilde for item in placed}
+    for indikator, unit, period, value, decimals in indsatser.delivered_unit_values(
+        organisation, scale, seed
+    ):
+        line = (indikator, unit, period, danish_decimal(value, decimals), "", "")
+        by_source.setdefault(kilder[indikator], []).append(line)
     older: list[tuple] = []
     kilde, older_date = OLDER_VALUES
     older_last_month = period_number("maaned", older_date.year, older_date.month) - 1
@@ -616,5 +632,5 @@ def write_maal(
     return {
         "goals": len(GOALS),
         "indicators": len(placed),
-        "indicator_values": write_indicator_values(placed, seed, writer),
+        "indicator_values": write_indicator_values(placed, seed, writer, organisation, scale),
     }

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import indsatser
 from ._writer import TEXT, Encoding, SourceWriter, csv_field, join_fields
 from .oekonomi import build_budget_lines
 from .organisation import Organisation
@@ -878,7 +879,15 @@ def _drop_overlaps(row: np.ndarray, fra: np.ndarray, til: np.ndarray) -> np.ndar
     return order[~overlaps]
 
 
-def build_absence(rows: EmploymentRows, staffing: Staffing, scale: Scale, seed: int) -> Spells:
+def build_absence(
+    rows: EmploymentRows,
+    staffing: Staffing,
+    scale: Scale,
+    seed: int,
+    organisation: Organisation | None = None,
+) -> Spells:
+    """The absence spells of every employment row; with the organisation, the demo's planted
+    initiative effect on sickness (indsatser.py) is applied."""
     rng = random_stream(seed, "fravaer")
     extraction = day_number(EXTRACTION_DATE)
     first = np.maximum(rows.start, day_number(dt.date(scale.first_year, 1, 1)))
@@ -911,6 +920,20 @@ def build_absence(rows: EmploymentRows, staffing: Staffing, scale: Scale, seed: 
     row_l, fra_l = _spell_starts(rng, LONG_SICK_RATE * sickness, first, last, SICK_SEASON)
     long_days = np.minimum(31 + rng.lognormal(np.log(40), 0.8, row_l.size), LONG_SICK_MAX_DAYS)
     til_l = fra_l + long_days.astype(np.int64) - 1
+    if organisation is not None:
+        # Early sickness dialogue (initiative X01): fewer spells of up to a month there.
+        up_to_a_month = np.concatenate([row_s, row_m])
+        start = day_number(indsatser.by_id(indsatser.SICKNESS_INITIATIVE).startdato)
+        kept = indsatser.sickness_kept(
+            organisation,
+            np.asarray(staffing.codes)[rows.unit[up_to_a_month]],
+            np.concatenate([fra_s, fra_m]),
+            start,
+            seed,
+        )
+        kept_s, kept_m = kept[: row_s.size], kept[row_s.size :]
+        row_s, fra_s, til_s = row_s[kept_s], fra_s[kept_s], til_s[kept_s]
+        row_m, fra_m, til_m = row_m[kept_m], fra_m[kept_m], til_m[kept_m]
     row = np.concatenate([row_s, row_m, row_l])
     fra = np.concatenate([fra_s, fra_m, fra_l])
     til = np.concatenate([til_s, til_m, til_l])
@@ -1119,7 +1142,7 @@ def write_personale(
             "personale", f"ansaettelser_{extracted:%Y%m%d}.csv", EMPLOYMENT_HEADER, lines, encoding
         )
 
-    spells = build_absence(rows, staffing, scale, seed)
+    spells = build_absence(rows, staffing, scale, seed, organisation)
     counts["absence_spells"] = 0
     extractions = [(year, EXTRACTION_DATE) for year in scale.years]
     extractions.insert(0, OLDER_ABSENCE_EXTRACTION)

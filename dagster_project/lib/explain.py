@@ -1,6 +1,8 @@
 """`maalbar explain ID NODE PERIOD`: the way back from a published figure to its files.
 
-A figure is a KPI of `marts.kpi_values` or a goal indicator of `marts.goal_progress`. Its
+A figure is a KPI of `marts.kpi_values`, a goal indicator of `marts.goal_progress` or an
+initiative of `marts.indsats_effekt` (asked for with a node that runs it and a month of its
+periods; its units and their means come from `marts.indsats_enhedsaendringer`). Its
 definition, value and run come from the publication; the files that fed it from the
 publication's copy of the ledger; the rows used (file and line) from the warehouse's raw
 tables, opened read-only, whose lineage columns name the file and line of every row. Only
@@ -29,7 +31,7 @@ from dagster_project.lib.formatting import format_date, format_figure, format_nu
 ROWS_SHOWN = 20
 SICKNESS_CAUSES = "('SYG', 'ASK', 'GRAV', 'S56')"
 # The goal catalogue's sheets land in raw tables of these names; their line is the sheet row.
-CATALOGUE_SHEETS = {"udvalg", "maal", "indikatorer"}
+CATALOGUE_SHEETS = {"udvalg", "maal", "indikatorer", "indsatser"}
 PERIOD_PATTERN = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$")
 
 
@@ -79,6 +81,8 @@ class Figure:
     shown: list[str]  # the value as published and what stands beside it, one line each
     kpi: str | None  # the KPI whose published months bound the period, if any
     feeds: list[Feed]
+    # Set for a figure over a span of months (an initiative): (first, last), YYYY-MM.
+    months: tuple[str, str] | None = None
 
 
 @dataclass
@@ -664,9 +668,138 @@ def _indicator_feeds(indicator: str, kpi: str | None, kpi_published: bool) -> li
     return [delivered, *catalogue]
 
 
-# Each kind of published figure: (does the publication know this id?, its Figure). The
-# initiatives of marts.indsats_effekt (published.md) join as a third kind once they are
-# published, with their own rows (the indicator's values before and after, per unit).
+VERDICT_WORDS = {
+    "virker": "it works (the whole interval lies on the good side of 0)",
+    "virker_modsat": "it works against the goal (the whole interval lies on the bad side of 0)",
+    "uafklaret": "undecided (the interval holds 0)",
+    "for_tidligt": "too early to say (fewer than 3 months after the start)",
+    "kan_ikke_vurderes": "cannot be judged (no treated unit or fewer than 2 comparison units "
+    "with 3 months of values in each period)",
+}
+
+
+def _initiative_figure(
+    con: duckdb.DuckDBPyConnection, initiative: str, node: str, period: str
+) -> Figure:
+    """An initiative of marts.indsats_effekt, asked for with a node that runs it and a month
+    of its periods: the units on each side with their means, and the rows behind them."""
+    e = _record(con, "SELECT * FROM marts.indsats_effekt WHERE indsats_id = ?", [initiative])
+    listed = [part.strip() for part in e["omkostningssteder"].split(",")]
+    if node not in listed:
+        raise UnknownFigure(
+            f"initiative {initiative} is run by {', '.join(listed)}; ask with one of them, "
+            f"not {node}"
+        )
+    last = e["efter_til"] or e["foer_til"]
+    if not (len(period) == 7 and e["foer_fra"] <= period <= last):
+        raise UnknownFigure(
+            f"initiative {initiative} covers the months {e['foer_fra']} to {last}; "
+            f"{period} is not one of them"
+        )
+    node_name, _ = _node(con, node)
+    units = con.execute(
+        "SELECT a.side, a.omkostningssted, o.navn, a.foer_maaneder, a.foer_gns, "
+        "a.efter_maaneder, a.efter_gns, a.deltager, a.aendring "
+        "FROM marts.indsats_enhedsaendringer a "
+        "JOIN marts.dim_organisation o USING (omkostningssted) "
+        "WHERE a.indsats_id = ? ORDER BY a.side, a.omkostningssted",
+        [initiative],
+    ).fetchall()
+    # The rows behind every unit's values: the feeds read the units as the `subtree`.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE subtree AS SELECT omkostningssted "
+        "FROM marts.indsats_enhedsaendringer WHERE indsats_id = ?",
+        [initiative],
+    )
+    unit = e["enhed"]
+    kpi = _one(
+        con, "SELECT kpi FROM marts.indicator_portfolio WHERE indikator_id = ?", [e["indikator_id"]]
+    )[0]
+    post = f"{e['efter_fra']} to {e['efter_til']}" if e["efter_fra"] else "none yet"
+    definition = [
+        f"Initiative (goal catalogue, sheet indsatser) of goal {e['maal_id']}, committee "
+        f"{e['fagudvalg']}: {e['titel']}. Started {format_date(e['startdato'])}"
+        + (f", ended {format_date(e['slutdato'])}" if e["slutdato"] else ", still running")
+        + f". Meant to move indicator {e['indikator_id']} ({e['indikator_navn']}, direction "
+        f"{e['retning']}).",
+        "Effect (docs/kpis.md, Initiative effect): a difference in differences on unit level. "
+        f"Each unit's change d is its mean in the post-period ({post}) minus its mean in the "
+        f"pre-period ({e['foer_fra']} to {e['foer_til']}); a unit takes part with at least 3 "
+        "months with a value in each (suppressed months count as missing). effekt = the mean d "
+        "of the treated units minus the mean d of the comparison units, with a 95 % interval "
+        "from Student's t.",
+    ]
+    verdict = VERDICT_WORDS[e["vurdering"]]
+    if e["effekt"] is None:
+        shown = [f"As published: no effect estimated; verdict: {verdict}"]
+    else:
+        shown = [
+            f"As published: effekt {format_figure(e['effekt'], unit)}, 95 % interval "
+            f"{format_figure(e['effekt_lav'], unit)} to {format_figure(e['effekt_hoej'], unit)}; "
+            f"verdict: {verdict}"
+        ]
+    shown.append(
+        f"treated units taking part: {e['antal_enheder']}, comparison units taking part: "
+        f"{e['antal_sammenligning']}"
+    )
+    for side, code, name, n_pre, pre, n_post, post_mean, takes_part, change in units:
+        role = "treated" if side == "indsats" else "comparison"
+        means = (
+            f"pre mean {format_figure(pre, unit) or 'none'} ({n_pre} months), post mean "
+            f"{format_figure(post_mean, unit) or 'none'} ({n_post} months)"
+        )
+        verdict_of_unit = f"d {format_figure(change, unit)}" if takes_part else "does not take part"
+        shown.append(f"{role} unit {code} {name}: {means}; {verdict_of_unit}")
+    return Figure(
+        kind="initiative",
+        figure_id=initiative,
+        name=e["titel"],
+        node=node,
+        node_name=node_name,
+        subtree_size=len(units),
+        period=period,
+        definition=definition,
+        shown=shown,
+        kpi=kpi,
+        feeds=_initiative_feeds(initiative, e["indikator_id"], kpi),
+        months=(e["foer_fra"], last),
+    )
+
+
+def _initiative_feeds(initiative: str, indicator: str, kpi: str | None) -> list[Feed]:
+    catalogue = [
+        Feed(
+            "indsatser",
+            "the initiative's row of the goal catalogue (units, comparison, dates)",
+            "SELECT r._file_name, r._file_sha256, r._line_number FROM wh.raw.indsatser r "
+            f"WHERE trim(r.indsats_id) = '{initiative}'",
+        ),
+        Feed(
+            "indikatorer",
+            "the indicator the initiative is meant to move",
+            "SELECT r._file_name, r._file_sha256, r._line_number FROM wh.raw.indikatorer r "
+            f"WHERE trim(r.indikator_id) = '{indicator}'",
+        ),
+    ]
+    if kpi:
+        return kpi_feeds(kpi) + catalogue
+    delivered = Feed(
+        "indikatorvaerdier",
+        "the delivered values of the units in the months of the two periods (per unit and "
+        "month, the newest extraction, then the first kilde in alphabetical order)",
+        f"""SELECT r._file_name, r._file_sha256, r._line_number
+        FROM wh.raw.indikatorvaerdier r, scope
+        WHERE trim(r.indikator_id) = '{indicator}'
+            AND trim(r.omkostningssted) IN (SELECT omkostningssted FROM subtree)
+            AND upper(trim(r.periode)) BETWEEN scope.first_month AND scope.last_month
+        QUALIFY row_number() OVER (
+            PARTITION BY trim(r.omkostningssted), upper(trim(r.periode))
+            ORDER BY r.extraction_date DESC, r.kilde) = 1""",
+    )
+    return [delivered, *catalogue]
+
+
+# Each kind of published figure: (does the publication know this id?, its Figure).
 def _is_kpi(con: duckdb.DuckDBPyConnection, figure_id: str) -> bool:
     return _one(con, "SELECT 1 FROM marts.dim_kpi WHERE kpi_id = ?", [figure_id]) is not None
 
@@ -678,7 +811,24 @@ def _is_indicator(con: duckdb.DuckDBPyConnection, figure_id: str) -> bool:
     )
 
 
-FIGURE_KINDS = ((_is_kpi, _kpi_figure), (_is_indicator, _indicator_figure))
+def _is_initiative(con: duckdb.DuckDBPyConnection, figure_id: str) -> bool:
+    known = _one(
+        con,
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "AND table_name = 'indsats_effekt'",
+        [],
+    )
+    return bool(known[0]) and (
+        _one(con, "SELECT 1 FROM marts.indsats_effekt WHERE indsats_id = ?", [figure_id])
+        is not None
+    )
+
+
+FIGURE_KINDS = (
+    (_is_kpi, _kpi_figure),
+    (_is_indicator, _indicator_figure),
+    (_is_initiative, _initiative_figure),
+)
 
 
 # --- Period bounds -------------------------------------------------------------------------
@@ -701,7 +851,9 @@ def _scope(con: duckdb.DuckDBPyConnection, figure: Figure, period: str) -> str:
     the last day of the KPI's last published month."""
     kpi = figure.kpi
     year = int(period[:4])
-    if "-Q" in period:  # a delivered indicator's quarter
+    if figure.months:  # a span: an initiative's two periods
+        first_month, last_month = figure.months
+    elif "-Q" in period:  # a delivered indicator's quarter
         quarter = int(period[-1])
         first_month, last_month = f"{year}-{3 * quarter - 2:02d}", f"{year}-{3 * quarter:02d}"
     elif len(period) == 7:
@@ -720,7 +872,7 @@ def _scope(con: duckdb.DuckDBPyConnection, figure: Figure, period: str) -> str:
         "SELECT max(periode) FROM marts.kpi_values WHERE kpi_id = ? AND periodetype = 'maaned'",
         [kpi],
     )[0]
-    first_day = date(year, int(first_month[5:7]), 1)
+    first_day = date(int(first_month[:4]), int(first_month[5:7]), 1)
     last_day = _last_day(last_month)
     window_start = first_day if len(period) == 4 else _months_back(first_day, 11)
     con.execute(
@@ -861,8 +1013,8 @@ def explain(
                 break
         else:
             raise UnknownFigure(
-                f"unknown figure {figure_id}: neither a KPI id of marts.dim_kpi nor a goal "
-                "indicator id of marts.goal_progress"
+                f"unknown figure {figure_id}: neither a KPI id of marts.dim_kpi, a goal "
+                "indicator id of marts.goal_progress nor an initiative of marts.indsats_effekt"
             )
         days = _scope(con, figure, period)
         sources: dict[tuple[str, str], SourceFile] = {}

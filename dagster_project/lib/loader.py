@@ -252,7 +252,8 @@ def typed_table(spec: FileSpec) -> str:
 def _read_parts(spec: FileSpec, data: bytes) -> list[_Part]:
     if spec.sheets:
         sheets = {
-            sheet.source: (sheet.required_columns, sheet.optional_columns) for sheet in spec.sheets
+            sheet.source: (sheet.required_columns, sheet.optional_columns, sheet.optional_sheet)
+            for sheet in spec.sheets
         }
         tables = read_workbook(data, sheets)
         return [_Part(sheet, tables[sheet.source], f"{sheet.source}.") for sheet in spec.sheets]

@@ -160,6 +160,8 @@ class FileSpec:
     replace_keys: tuple[str, ...] = ()
     # Set: the file is a workbook; each sheet spec (source = sheet name) fills its table.
     sheets: tuple[FileSpec, ...] = ()
+    # A sheet that may be absent from its workbook: then its table gets no rows.
+    optional_sheet: bool = False
     description: str = ""
     _regex: re.Pattern = field(init=False, repr=False, compare=False)
 

@@ -33,8 +33,16 @@ def cell_text(value) -> str | None:
     return str(value)
 
 
-def read_workbook(data: bytes, sheets: dict[str, tuple[list[str], list[str]]]) -> dict:
-    """{sheet: CsvTable} for the named sheets; raises FileRejected when one is unusable."""
+def _empty(columns: list[str]) -> CsvTable:
+    table = {column: pa.array([], pa.string()) for column in columns}
+    table[LINE_COLUMN] = pa.array([], pa.int32())
+    return CsvTable(pa.table(table), "xlsx", [], [])
+
+
+def read_workbook(data: bytes, sheets: dict[str, tuple[list[str], list[str], bool]]) -> dict:
+    """{sheet: CsvTable} for the named sheets (name: required columns, optional columns, whether
+    the sheet may be absent); raises FileRejected when one is unusable. An absent optional sheet
+    reads as a sheet with its header and no rows."""
     from openpyxl import load_workbook
 
     try:
@@ -42,13 +50,18 @@ def read_workbook(data: bytes, sheets: dict[str, tuple[list[str], list[str]]]) -
     except Exception as err:  # openpyxl raises several kinds for a file that is no workbook
         raise FileRejected(f"the file is not a readable Excel workbook (.xlsx): {err}") from None
     found = {name.strip().lower(): name for name in workbook.sheetnames}
-    missing = [name for name in sheets if name not in found]
+    missing = [
+        name for name, (*_, optional) in sheets.items() if name not in found and not optional
+    ]
     if missing:
         raise FileRejected(
             f"missing sheet(s) {', '.join(missing)}; the workbook has {', '.join(found) or 'none'}"
         )
     tables = {}
-    for name, (required, optional) in sheets.items():
+    for name, (required, optional, _) in sheets.items():
+        if name not in found:
+            tables[name] = _empty(required + optional)
+            continue
         rows = workbook[found[name]].iter_rows(values_only=True)
         header_row = next(rows, None) or ()
         header = [(cell_text(h) or "").strip().lower() for h in header_row]

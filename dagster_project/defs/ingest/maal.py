@@ -1,8 +1,11 @@
-"""maal/maalkatalog_YYYYMMDD.xlsx (three sheets) and indikatorer/indikatorvaerdier_*.csv.
+"""maal/maalkatalog_YYYYMMDD.xlsx (three sheets and an optional fourth, `indsatser`) and
+indikatorer/indikatorvaerdier_*.csv.
 
 A catalogue error (a target against the indicator's direction, an unknown KPI, goal, node
-or replaced indicator, a duplicate id, a period in the wrong form or order) is reported by
-indicator id and quarantines the whole catalogue: goals are decided together.
+or replaced indicator, a duplicate id, a period in the wrong form or order; an initiative
+pointing at an unknown goal, indicator or node, at an indicator that is not monthly, or
+ending before it starts) is reported by indicator or initiative id and quarantines the whole
+catalogue: goals, and what is done to reach them, are decided together.
 """
 
 from __future__ import annotations
@@ -104,13 +107,69 @@ def _catalogue_errors(con) -> list[str]:
         "ORDER BY m._line_number"
     ).fetchall()
     errors += [f"maal {goal}: unknown fagudvalg {committee}" for goal, committee in goals]
+    return errors + _initiative_errors(con)
+
+
+def node_list(text: str | None) -> list[str]:
+    """The nodes of an `omkostningssteder` or `sammenligning` cell: separated by `,`."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _initiative_errors(con) -> list[str]:
+    rows = con.execute(
+        """
+        SELECT s.indsats_id, s.maal_id, s.indikator_id, s.omkostningssteder, s.sammenligning,
+            s.startdato, s.slutdato, m.maal_id IS NOT NULL, i.indikator_id IS NOT NULL,
+            i.frekvens
+        FROM typed_indsatser s
+        LEFT JOIN typed_maal m ON m.maal_id = s.maal_id
+        LEFT JOIN typed_indikatorer i ON i.indikator_id = s.indikator_id
+        WHERE s.indsats_id IS NOT NULL
+        ORDER BY s._line_number
+        """
+    ).fetchall()
+    nodes = {
+        code for (code,) in con.execute("SELECT omkostningssted FROM raw.organisation").fetchall()
+    }
+    errors = []
+    for (
+        initiative,
+        goal,
+        indicator,
+        treated,
+        comparison,
+        start,
+        end,
+        goal_known,
+        indicator_known,
+        frequency,
+    ) in rows:
+        problems = []
+        if goal is not None and not goal_known:
+            problems.append(f"unknown goal {goal}")
+        if indicator is not None and not indicator_known:
+            problems.append(f"unknown indicator {indicator}")
+        if indicator_known and frequency != "maaned":
+            problems.append(
+                f"indicator {indicator} has frekvens {frequency}; an initiative's effect is "
+                "measured on a monthly indicator (maaned)"
+            )
+        for name, cell in (("omkostningssteder", treated), ("sammenligning", comparison)):
+            unknown = [node for node in node_list(cell) if node not in nodes]
+            if unknown:
+                problems.append(f"{name} names unknown node(s) {', '.join(unknown)}")
+        if treated is not None and not node_list(treated):
+            problems.append("omkostningssteder names no node")
+        if start is not None and end is not None and end < start:
+            problems.append(f"slutdato {end} lies before startdato {start}")
+        errors += [f"indsats {initiative}: {problem}" for problem in problems]
     return errors
 
 
 CATALOGUE_DATE = FileColumn("extraction_date", "DATE", extraction_date_literal)
 
 
-def _sheet(table: str, columns: tuple[Column, ...], key: str) -> FileSpec:
+def _sheet(table: str, columns: tuple[Column, ...], key: str, optional: bool = False) -> FileSpec:
     return FileSpec(
         source=table,  # the sheet's name
         table=table,
@@ -118,6 +177,7 @@ def _sheet(table: str, columns: tuple[Column, ...], key: str) -> FileSpec:
         columns=columns,
         file_columns=(CATALOGUE_DATE,),
         file_rules=(unique_within_file(table, key),),
+        optional_sheet=optional,
         **newest_snapshot_wins("maalkatalog"),
     )
 
@@ -170,6 +230,23 @@ MAALKATALOG = FileSpec(
                 Column("erstatter", required=False, nullable=True),
             ),
             "indikator_id",
+        ),
+        _sheet(
+            "indsatser",
+            (
+                Column("indsats_id"),
+                Column("maal_id"),
+                Column("titel"),
+                Column("forandringsteori", required=False, nullable=True),
+                Column("indikator_id"),
+                Column("omkostningssteder"),
+                Column("sammenligning", required=False, nullable=True),
+                Column("startdato", DATE),
+                Column("slutdato", DATE, required=False, nullable=True),
+                Column("omkostning_kr", DECIMAL, required=False, nullable=True, minimum=0),
+            ),
+            "indsats_id",
+            optional=True,
         ),
     ),
     file_rules=(_catalogue_errors,),
