@@ -920,20 +920,6 @@ def build_absence(
     row_l, fra_l = _spell_starts(rng, LONG_SICK_RATE * sickness, first, last, SICK_SEASON)
     long_days = np.minimum(31 + rng.lognormal(np.log(40), 0.8, row_l.size), LONG_SICK_MAX_DAYS)
     til_l = fra_l + long_days.astype(np.int64) - 1
-    if organisation is not None:
-        # Early sickness dialogue (initiative X01): fewer spells of up to a month there.
-        up_to_a_month = np.concatenate([row_s, row_m])
-        start = day_number(indsatser.by_id(indsatser.SICKNESS_INITIATIVE).startdato)
-        kept = indsatser.sickness_kept(
-            organisation,
-            np.asarray(staffing.codes)[rows.unit[up_to_a_month]],
-            np.concatenate([fra_s, fra_m]),
-            start,
-            seed,
-        )
-        kept_s, kept_m = kept[: row_s.size], kept[row_s.size :]
-        row_s, fra_s, til_s = row_s[kept_s], fra_s[kept_s], til_s[kept_s]
-        row_m, fra_m, til_m = row_m[kept_m], fra_m[kept_m], til_m[kept_m]
     row = np.concatenate([row_s, row_m, row_l])
     fra = np.concatenate([fra_s, fra_m, fra_l])
     til = np.concatenate([til_s, til_m, til_l])
@@ -1011,7 +997,18 @@ def build_absence(
         rng.integers(0, 6, row.size),
     )
     registered = np.where(planned, fra - rng.integers(30, 121, row.size), fra + lag)
-    return Spells(row, cause, fra, til, hours, planned, registered)
+    spells = Spells(row, cause, fra, til, hours, planned, registered)
+    if organisation is None:
+        return spells
+    # Early sickness dialogue (initiative X01): fewer sickness spells of up to 30 days there.
+    # Applied last, so that every other spell and draw is the same with and without it.
+    sickness = np.isin(cause, (SYG, ASK, GRAV, S56)) & (til - fra < 30)
+    start = day_number(indsatser.by_id(indsatser.SICKNESS_INITIATIVE).startdato)
+    kept = indsatser.sickness_kept(
+        organisation, np.asarray(staffing.codes)[rows.unit[row]], fra, start, seed
+    )
+    keep = ~sickness | kept
+    return Spells(*(getattr(spells, f.name)[keep] for f in dataclasses.fields(spells)))
 
 
 def _holidays(

@@ -9,8 +9,10 @@ hand-written approximation would be one more thing to get wrong.
 
 from __future__ import annotations
 
+import contextlib
+
 from dbt.adapters.duckdb.plugins import BasePlugin
-from duckdb import DuckDBPyConnection
+from duckdb import CatalogException, DuckDBPyConnection
 from duckdb.sqltypes import DOUBLE
 
 T_QUANTILE = "maalbar_t_kvantil"
@@ -25,9 +27,12 @@ def t_quantile(p: float, df: float) -> float | None:
 
 
 def register(conn: DuckDBPyConnection) -> None:
-    conn.create_function(
-        T_QUANTILE, t_quantile, [DOUBLE, DOUBLE], DOUBLE, null_handling="special"
-    )
+    # Connections to one file in one process share their functions: it may be there already.
+    # (Asking duckdb_functions() first would leave a result open on dbt's connection.)
+    with contextlib.suppress(CatalogException):
+        conn.create_function(
+            T_QUANTILE, t_quantile, [DOUBLE, DOUBLE], DOUBLE, null_handling="special"
+        )
 
 
 class Plugin(BasePlugin):
