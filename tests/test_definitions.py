@@ -72,7 +72,7 @@ def test_an_incremental_run_ingests_only_the_sources_with_something_to_load():
     # One sheet of the goal catalogue brings the workbook's whole ingest step.
     assets, _ = incremental_selection(job, {"udvalg"})
     raw = {key.path[-1] for key in assets if key.path[0] == "raw"}
-    assert raw == {"udvalg", "maal", "indikatorer"}
+    assert raw == {"udvalg", "maal", "indikatorer", "indsatser"}
 
 
 def test_the_build_state_follows_the_calendar(tmp_path, monkeypatch):

@@ -227,7 +227,7 @@ def test_explain_names_the_units_their_means_and_the_files(reference_run, capsys
     db.close()
     node = runs.split(",")[0]
     assert cli.main(["explain", "X03", node, last]) == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())  # as one line: the text is wrapped
     assert f"pre-period ({first} to" in out
     for (unit,) in units:
         assert f"unit {unit} " in out

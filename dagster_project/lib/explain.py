@@ -711,7 +711,9 @@ def _initiative_figure(
         "FROM marts.indsats_enhedsaendringer WHERE indsats_id = ?",
         [initiative],
     )
-    unit = e["enhed"]
+    # A difference of two percentages is in percentage points.
+    unit = "procentpoint" if e["enhed"] == "%" else e["enhed"]
+    level_unit = e["enhed"]
     kpi = _one(
         con, "SELECT kpi FROM marts.indicator_portfolio WHERE indikator_id = ?", [e["indikator_id"]]
     )[0]
@@ -745,8 +747,8 @@ def _initiative_figure(
     for side, code, name, n_pre, pre, n_post, post_mean, takes_part, change in units:
         role = "treated" if side == "indsats" else "comparison"
         means = (
-            f"pre mean {format_figure(pre, unit) or 'none'} ({n_pre} months), post mean "
-            f"{format_figure(post_mean, unit) or 'none'} ({n_post} months)"
+            f"pre mean {format_figure(pre, level_unit) or 'none'} ({n_pre} months), post mean "
+            f"{format_figure(post_mean, level_unit) or 'none'} ({n_post} months)"
         )
         verdict_of_unit = f"d {format_figure(change, unit)}" if takes_part else "does not take part"
         shown.append(f"{role} unit {code} {name}: {means}; {verdict_of_unit}")
@@ -1089,7 +1091,13 @@ def render(explanation: Explanation, width: int, all_rows: bool = False) -> str:
     below = figure.subtree_size - 1
     tree = f" and the {below} cost centres below it" if below else ""
     say(f"{figure.figure_id}: {figure.name} ({figure.kind})")
-    say(f"Cost centre {figure.node} {figure.node_name}{tree}.")
+    if figure.months:
+        say(
+            f"Asked for at cost centre {figure.node} {figure.node_name}, which runs it; "
+            f"{figure.subtree_size} units on the two sides."
+        )
+    else:
+        say(f"Cost centre {figure.node} {figure.node_name}{tree}.")
     say(f"Period {figure.period}: {explanation.days}.")
     out.append("")
     for paragraph in figure.definition:

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 # numerators and denominators behind them.
 DECIMALS_BY_UNIT: dict[str, int] = {
     "%": 1,
+    "procentpoint": 1,  # a difference of two percentages (an initiative's effect)
     "kr.": 0,
     "kr. pr. indbygger": 0,
     "kr. pr. enhed": 0,
