@@ -269,8 +269,12 @@ def swap_in(candidate: Path, published: Path) -> None:
 
 @dg.asset(
     key=dg.AssetKey(["published", "maalbar"]),
-    # Every mart flagged published, so the publication waits for all of them and their checks.
-    deps=[dg.AssetKey(["marts", name]) for name in published_marts()],
+    # Every mart flagged published, so the publication waits for all of them and their checks;
+    # and the leaders' access list, which the PostgreSQL publication's row-level access reads.
+    deps=[
+        *(dg.AssetKey(["marts", name]) for name in published_marts()),
+        dg.AssetKey(["raw", "ledere"]),
+    ],
     group_name="publish",
     kinds={"duckdb"},
     description="published/maalbar.duckdb: the marts BI tools read, replaced atomically.",
