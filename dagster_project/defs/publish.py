@@ -4,6 +4,11 @@ BI tools read `published/maalbar.duckdb`. The candidate is written beside it and
 it with one rename, so a reader sees the old or the new publication, never a mix, and a
 reader holding the old file open keeps reading it undisturbed. A failed audit leaves the
 previous publication byte for byte as it was.
+
+With MAALBAR_POSTGRES_URL set, the audited candidate's marts are published to PostgreSQL
+(`lib/postgres.py`) before the DuckDB file is swapped: a failed PostgreSQL publication leaves
+both previous publications as they were, and the DuckDB swap after a successful one is a
+single rename.
 """
 
 import os
@@ -13,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dagster_project.lib import config, warehouse
+from dagster_project.lib import config, postgres, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import published_contracts, published_descriptions
 from dagster_project.lib.fingerprint import input_fingerprint
@@ -276,8 +281,9 @@ def swap_in(candidate: Path, published: Path) -> None:
         dg.AssetKey(["raw", "ledere"]),
     ],
     group_name="publish",
-    kinds={"duckdb"},
-    description="published/maalbar.duckdb: the marts BI tools read, replaced atomically.",
+    kinds={"duckdb", "postgres"},
+    description="published/maalbar.duckdb: the marts BI tools read, replaced atomically; "
+    "with MAALBAR_POSTGRES_URL set, the same marts in PostgreSQL, swapped in first.",
 )
 def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = config.settings()
@@ -286,6 +292,8 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     # publication, so it is removed (the warehouse lock makes runs serial).
     for stale in settings.published_dir.glob(".candidate-*.duckdb*"):
         stale.unlink()
+    for stale in settings.published_dir.glob(".postgres-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     current = (settings.published_dir / "parquet").resolve()
     for stale in settings.published_dir.glob("parquet-*"):
         if stale != current:
@@ -305,6 +313,22 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     export = settings.published_dir / f"parquet-{context.run_id}"
     shutil.rmtree(export, ignore_errors=True)
     export_parquet(candidate, export)
+    # PostgreSQL first: a failure there leaves the DuckDB publication as it was too, and the
+    # DuckDB swap after it is one rename.
+    postgres_metadata = {}
+    url = config.postgres_url()
+    if url:
+        try:
+            outcome = publish_postgres(context, settings, url, candidate)
+        except postgres.PostgresPublicationFailed as err:
+            candidate.unlink(missing_ok=True)
+            shutil.rmtree(export, ignore_errors=True)
+            raise dg.Failure(description=str(err)) from None
+        postgres_metadata = {
+            "postgres_server": postgres.server_name(url),
+            "postgres_seconds": round(outcome.seconds, 2),
+            "postgres_rows": sum(outcome.rows.values()),
+        }
     swap_in(candidate, settings.published_path)
     swap_parquet(settings, export)
     from dagster_project.defs.transform import record_build
@@ -314,5 +338,44 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         metadata={
             "path": dg.MetadataValue.path(str(settings.published_path)),
             **{name: count for name, count in counts.items()},
+            **postgres_metadata,
         }
     )
+
+
+def publish_postgres(
+    context: dg.AssetExecutionContext, settings: Settings, url: str, candidate: Path
+) -> postgres.PostgresOutcome:
+    """The audited candidate's marts published to PostgreSQL with the leaders' access list of
+    the warehouse. Its warnings (a listed login the server does not have) are stored with
+    the run's checks, so that `maalbar run` names them and still exits 0."""
+    with warehouse.connect(settings, read_only=True) as con:
+        leaders = con.execute(
+            "SELECT DISTINCT login, omkostningssted FROM raw.ledere ORDER BY 1, 2"
+        ).fetchall()
+    work = settings.published_dir / f".postgres-{context.run_id}"
+    work.mkdir(mode=0o700, exist_ok=True)
+    try:
+        outcome = postgres.publish(url, candidate, leaders, PRIMARY_KEYS, context.run_id, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for line in outcome.notes:
+        context.log.info(line)
+    if outcome.warnings:
+        from dagster_project.defs.quality import store_outcomes
+        from expectations.runner import WARNING, ExpectationOutcome
+
+        for line in outcome.warnings:
+            context.log.warning(line)
+        with warehouse.connect(settings) as con:
+            store_outcomes(
+                con,
+                context.run_id,
+                "postgres",
+                "adgang",
+                [
+                    ExpectationOutcome("leaders_list", None, False, line, WARNING)
+                    for line in outcome.warnings
+                ],
+            )
+    return outcome
