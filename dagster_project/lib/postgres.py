@@ -48,6 +48,13 @@ TYPES = {
 }
 
 
+def postgres_type(duckdb_type: str) -> str | None:
+    """PostgreSQL's type for a DuckDB column type; DECIMAL(p,s) is numeric(p,s). None: none."""
+    if duckdb_type.startswith("DECIMAL("):
+        return "numeric" + duckdb_type.removeprefix("DECIMAL")
+    return TYPES.get(duckdb_type)
+
+
 class PostgresPublicationFailed(Exception):
     """The PostgreSQL publication did not take place; the message names the server (never its
     password), the stage and PostgreSQL's reason."""
@@ -123,12 +130,13 @@ def read_tables(candidate: Path, primary_keys: dict[str, tuple[str, ...]]) -> li
                 "ORDER BY column_index",
                 [MARTS, name],
             ).fetchall():
-                if data_type not in TYPES:
+                pg_type = postgres_type(data_type)
+                if pg_type is None:
                     raise PostgresPublicationFailed(
                         f"marts.{name}.{column} is {data_type}, which has no PostgreSQL type "
                         "in the publication (dagster_project/lib/postgres.py, TYPES)"
                     )
-                columns.append((column, TYPES[data_type], column_comment or ""))
+                columns.append((column, pg_type, column_comment or ""))
             tables.append(Table(name, comment or "", columns, primary_keys.get(name, ())))
         return tables
     finally:
@@ -317,32 +325,9 @@ def _load(con, candidate: Path, table: Table, work_dir: Path) -> int:
         for name, pg_type, _ in table.columns
     )
     con.execute(sql.SQL("CREATE TABLE {} ({})").format(target, columns))
-    names = sql.SQL(", ").join(sql.Identifier(name) for name, _, _ in table.columns)
-    work_dir.mkdir(parents=True, exist_ok=True)
-    export = work_dir / f"{table.name}.csv"
-    duck = duckdb.connect(str(candidate), read_only=True)
-    try:
-        # Every value quoted, NULL unquoted and empty: PostgreSQL's CSV tells an empty text
-        # from a NULL that way. DuckDB writes a DOUBLE in the shortest form that reads back
-        # as the same number, so the figures arrive to the last bit.
-        duck.execute(
-            f"COPY (SELECT * FROM {MARTS}.\"{table.name}\") TO '{export}' "
-            "(FORMAT csv, HEADER false, FORCE_QUOTE *)"
-        )
-    finally:
-        duck.close()
-    try:
-        with (
-            con.cursor() as cursor,
-            cursor.copy(
-                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, names)
-            ) as copy,
-            export.open("rb") as data,
-        ):
-            while block := data.read(1 << 20):
-                copy.write(block)
-    finally:
-        export.unlink(missing_ok=True)
+    copy_rows(
+        con, candidate, MARTS, table.name, target, [name for name, _, _ in table.columns], work_dir
+    )
     if table.primary_key:
         con.execute(
             sql.SQL("ALTER TABLE {} ADD PRIMARY KEY ({})").format(
@@ -376,6 +361,41 @@ def _load(con, candidate: Path, table: Table, work_dir: Path) -> int:
         )
     con.execute(sql.SQL("ANALYZE {}").format(target))
     return con.execute(sql.SQL("SELECT count(*) FROM {}").format(target)).fetchone()[0]
+
+
+def copy_rows(
+    con, database: Path, schema: str, table: str, target, columns: list[str], work_dir: Path
+) -> None:
+    """The rows of table `schema.table` of the DuckDB file `database` into the PostgreSQL
+    table target (a psycopg sql.Composable) by COPY, in con's transaction."""
+    from psycopg import sql
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    export = work_dir / f"{schema}.{table}.csv"
+    duck = duckdb.connect(str(database), read_only=True)
+    try:
+        # Every value quoted, NULL unquoted and empty: PostgreSQL's CSV tells an empty text
+        # from a NULL that way. DuckDB writes a DOUBLE in the shortest form that reads back
+        # as the same number, so the figures arrive to the last bit.
+        duck.execute(
+            f'COPY (SELECT * FROM "{schema}"."{table}") TO \'{export}\' '
+            "(FORMAT csv, HEADER false, FORCE_QUOTE *)"
+        )
+    finally:
+        duck.close()
+    names = sql.SQL(", ").join(sql.Identifier(name) for name in columns)
+    try:
+        with (
+            con.cursor() as cursor,
+            cursor.copy(
+                sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(target, names)
+            ) as copy,
+            export.open("rb") as data,
+        ):
+            while block := data.read(1 << 20):
+                copy.write(block)
+    finally:
+        export.unlink(missing_ok=True)
 
 
 def _swap(con, leaders, run_id: str, fingerprint: str, outcome: PostgresOutcome) -> list[str]:
