@@ -405,6 +405,7 @@ def _swap(con, leaders, run_id: str, fingerprint: str, outcome: PostgresOutcome)
     after SWAP_ATTEMPTS the swap takes place without waiting for them, and the previous
     tables are left to a later run to drop. Returns the warnings about the leaders' list."""
     import psycopg
+    from psycopg import sql
 
     retired = RETIRED_PREFIX + "".join(ch for ch in run_id if ch.isalnum())[:12].lower()
     for attempt in range(SWAP_ATTEMPTS + 1):
@@ -421,8 +422,9 @@ def _swap(con, leaders, run_id: str, fingerprint: str, outcome: PostgresOutcome)
                 # Waits for the transactions reading the previous marts: they end, and no
                 # reader is left reading tables that are about to be dropped.
                 con.execute(
-                    f"LOCK TABLE {', '.join(f'{MARTS}.{name}' for name in previous)} "
-                    "IN ACCESS EXCLUSIVE MODE"
+                    sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                        sql.SQL(", ").join(sql.Identifier(MARTS, name) for name in previous)
+                    )
                 )
             exists = con.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", [MARTS])
             if exists.fetchone():
