@@ -16,6 +16,8 @@ M_FLOOR_RATIO = 2.0
 INCREMENTAL_SHARE = 0.25
 NO_CHANGE_S_SECONDS = 20.0
 L_PEAK_MIB = 8 * 1024
+# Issue 33: publishing the M demo's marts to PostgreSQL.
+POSTGRES_M_SECONDS = 15.0
 
 
 def machine() -> dict:
@@ -161,6 +163,21 @@ def targets(results: dict) -> list[dict]:
         add("L peak memory", wanted, f"{peak / 1024:.2f} GiB", peak <= L_PEAK_MIB)
 
     add(*_growth(results))
+
+    publication = scales.get("M", {}).get("postgres")
+    wanted = f"≤ {POSTGRES_M_SECONDS:g} s"
+    if not publication or publication.get("not_measured"):
+        add("M PostgreSQL publication", wanted, None, None)
+    elif not publication.get("ok"):
+        add("M PostgreSQL publication", wanted, "failed", False)
+    else:
+        seconds = publication["seconds"]
+        add(
+            "M PostgreSQL publication",
+            wanted,
+            f"{seconds:.1f} s",
+            seconds <= POSTGRES_M_SECONDS,
+        )
     return found
 
 
@@ -440,6 +457,21 @@ def _scale_section(scale: str, entry: dict) -> list[str]:
             lines.append("- floor: " + floor.get("summary", "") + _repeats(floor, "total_seconds"))
         if not measured.get("ok"):
             lines += ["", "Tail of its output:", "", "```", measured.get("output_tail", ""), "```"]
+    publication = entry.get("postgres")
+    if publication:
+        lines += ["", "### PostgreSQL publication", ""]
+        if publication.get("ok"):
+            lines.append(
+                f"- {publication['seconds']:.2f} s over the previous publication (load, swap, "
+                f"drop of the previous marts), first into an empty database "
+                f"{publication['first_seconds']:.2f} s; {publication['rows']:,} rows in "
+                f"{publication['tables']} tables, {publication['leaders']} leaders; PostgreSQL "
+                f"{publication['server']}"
+                + _repeats({"repeats": [{"s": v} for v in publication["repeats"]]}, "s")
+            )
+        else:
+            reason = publication.get("not_measured") or publication.get("error", "")[-300:]
+            lines.append(f"- not measured: {reason}")
     return lines + [""]
 
 

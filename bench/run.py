@@ -637,11 +637,56 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
     every_file = [str(p) for p in sorted(paths["landing"].rglob("*")) if p.is_file()]
     entry["floor"]["no_change"] = floors("no_change", {"files": every_file, "hash": True})
 
+    entry["postgres"] = postgres_publication(scale, paths, args)
+
     for run_name, run in entry["runs"].items():
         floor = entry["floor"].get(run_name, {}).get("total_seconds")
         if run.get("ok") and floor:
             entry["ratios"][run_name] = round(run["wall_seconds"] / floor, 2)
     return entry
+
+
+def postgres_publication(scale: str, paths: dict[str, Path], args) -> dict:
+    """The PostgreSQL publication of the scale's last publication, on a server of its own
+    (`bench/postgres.py`): the first into an empty database, then `--repeat` times over the
+    previous one, of which the median is kept. Not measured without PostgreSQL's binaries."""
+    from tests.postgres_server import binaries
+
+    published = paths["data"] / "published" / "maalbar.duckdb"
+    if binaries() is None:
+        return {"ok": False, "not_measured": "PostgreSQL's server binaries are not installed"}
+    if not published.exists():
+        return {"ok": False, "not_measured": "no publication to publish"}
+    result_path = paths["scale"] / "postgres.json"
+    result_path.unlink(missing_ok=True)
+    log(f"{scale}: PostgreSQL publication (1 + {args.repeat} times)")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.postgres",
+            str(published),
+            str(result_path),
+            "--repeat",
+            str(args.repeat),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=args.timeout,
+    )
+    if done.returncode != 0 or not result_path.exists():
+        return {
+            "ok": False,
+            "exit_code": done.returncode,
+            "error": (done.stdout + done.stderr)[-2000:],
+        }
+    result = json.loads(result_path.read_text())
+    log(
+        f"  {result['seconds']:.2f} s over the previous publication (first: "
+        f"{result['first_seconds']:.2f} s), {result['rows']:,} rows in {result['tables']} tables"
+    )
+    return result
 
 
 def _nth(number: int, count: int) -> str:

@@ -268,3 +268,19 @@ def benchmark(frame: pd.DataFrame) -> list:
         gxe.ExpectColumnValuesToNotBeNull(column="vaerdi"),
         *_lineage(gxe),
     ]
+
+
+def ledere(frame: pd.DataFrame) -> list:
+    import great_expectations.expectations as gxe
+
+    return [
+        gxe.ExpectColumnValuesToNotBeNull(column="login"),
+        gxe.ExpectColumnValuesToMatchRegex(column="login", regex=r'^[^\s"]{1,63}$'),
+        gxe.ExpectColumnValuesToNotBeNull(column="omkostningssted"),
+        # A login named twice for one node is harmless (the access is the same), but a
+        # sign of a hand-edited export.
+        gxe.ExpectCompoundColumnsToBeUnique(
+            column_list=["login", "omkostningssted"], severity=WARNING
+        ),
+        *_lineage(gxe),
+    ]

@@ -82,3 +82,17 @@ def reference_run(tmp_path_factory, demo_landing) -> Path:
     result = maalbar_run(data, demo_landing)
     assert result.returncode == 0, result.stderr[-3000:]
     return data
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server of its own for the session (tests/postgres_server.py)."""
+    from tests import postgres_server as server_module
+
+    if server_module.binaries() is None:
+        pytest.skip("PostgreSQL's server binaries are not installed (.ci/run installs them)")
+    server = server_module.start()
+    try:
+        yield server
+    finally:
+        server.stop()

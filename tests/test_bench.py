@@ -128,6 +128,14 @@ def test_bench_runs_at_scale_s(tmp_path):
     assert sum(seconds for _, seconds in stack["phases"]) < stack["wall_seconds"]
     # Its dbt build selected nothing: it never opened its scratch warehouse.
     assert not (tmp_path / "work" / "stack" / "scratch.duckdb").exists()
+    # The PostgreSQL publication of the scale's publication, on a server of its own.
+    from tests.postgres_server import binaries
+
+    publication = results["scales"]["S"]["postgres"]
+    if binaries() is not None:
+        assert publication["ok"], publication
+        assert len(publication["repeats"]) == 2 and publication["tables"] > 0
+        assert publication["seconds"] in publication["repeats"]
     markdown = (tmp_path / "results.md").read_text()
     assert markdown.startswith("# Benchmark results")
     assert "## The stack's start" in markdown

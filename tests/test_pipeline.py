@@ -412,39 +412,6 @@ def test_explain_leads_from_a_figure_to_its_files(pipeline):
     assert found.run_id
 
 
-def test_publication_opens_read_only_in_duckdb_1_4(pipeline, tmp_path):
-    """BI drivers lag the library: the file must open in DuckDB 1.4, in a venv of its own."""
-    import subprocess
-    import sys
-
-    settings, _ = pipeline
-    venv = tmp_path / "duckdb14"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    install = subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", "duckdb==1.4.0"],
-        capture_output=True,
-        text=True,
-    )
-    if install.returncode != 0:
-        pytest.skip(f"duckdb 1.4.0 could not be installed here: {install.stderr[-300:]}")
-    probe = (
-        "import duckdb, sys; c = duckdb.connect(sys.argv[1], read_only=True); "
-        "n = c.execute('SELECT count(*) FROM marts.kpi_values').fetchone()[0]; "
-        "print(duckdb.__version__, n)"
-    )
-    result = subprocess.run(
-        [str(venv / "bin" / "python"), "-c", probe, str(settings.published_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    version, rows = result.stdout.split()
-    con = duckdb.connect(str(settings.published_path), read_only=True)
-    expected = con.execute("SELECT count(*) FROM marts.kpi_values").fetchone()[0]
-    con.close()
-    assert version == "1.4.0" and int(rows) == expected
-
-
 def test_refunds_larger_than_spending_publish_with_a_warning(pipeline, capsys):
     """Real ledgers have refunds: a month where 0112's refunds exceed its spending gives a
     negative unit cost. That is plausible-but-unusual, not a broken contract: the run

@@ -67,3 +67,8 @@ def settings() -> Settings:
 def pseudonym_key() -> bytes | None:
     key = os.environ.get("MAALBAR_PSEUDONYM_KEY")
     return key.encode("utf-8") if key else None
+
+
+def postgres_url() -> str | None:
+    """MAALBAR_POSTGRES_URL, a libpq URL: set, each run also publishes to PostgreSQL."""
+    return os.environ.get("MAALBAR_POSTGRES_URL") or None

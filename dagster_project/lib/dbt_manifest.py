@@ -126,16 +126,25 @@ def parsed_manifest():
     return manifest if parsed_from == _parsed_from() else None
 
 
+# The contracts spell types in the SQL both engines read (docs/architecture.md); DuckDB
+# names them its own way.
+DUCKDB_TYPE_NAMES = {"DOUBLE PRECISION": "DOUBLE"}
+
+
 def published_contracts() -> dict[str, list[tuple[str, str]]]:
     """The marts flagged `meta.published`, each with its contract: (column, data type) in
-    the declared order."""
+    the declared order, each type as DuckDB names it."""
     return {
         node["name"]: [
-            (name, (column.get("data_type") or "").upper())
+            (name, _duckdb_type_name(column.get("data_type") or ""))
             for name, column in node["columns"].items()
         ]
         for node in _published_nodes(MANIFEST.stat().st_mtime_ns)
     }
+
+
+def _duckdb_type_name(data_type: str) -> str:
+    return DUCKDB_TYPE_NAMES.get(data_type.upper(), data_type.upper())
 
 
 def published_descriptions() -> dict[str, tuple[str, dict[str, str]]]:

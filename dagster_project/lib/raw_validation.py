@@ -47,6 +47,7 @@ SUITE_TABLES = (
     "inviterede",
     "forslag",
     "benchmark",
+    "ledere",
 )
 
 File = tuple[str, str, int]  # (SHA-256, file name, rows in the raw table)

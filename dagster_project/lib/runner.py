@@ -106,6 +106,13 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
             return None
         if input_fingerprint(con) != published:
             return None
+    from dagster_project.lib import config, postgres
+
+    url = config.postgres_url()
+    # A PostgreSQL publication that is missing, older, or cannot be asked: the run publishes
+    # it, or names why it cannot.
+    if url and postgres.published_fingerprint(url) != published:
+        return None
     return RunOutcome(
         True,
         "",

@@ -113,13 +113,21 @@
                 = 1
         ),
 
-        hidden_children_{{ level }} as (
+        candidates_{{ level }} as (
             select
                 {%- for column in key_columns %}
                     children.{{ column }},
                 {%- endfor %}
                 children.omkostningssted,
-                broken.omkostningssted as ligning
+                broken.omkostningssted as ligning,
+                row_number() over (
+                    partition by
+                        {%- for column in key_columns %}
+                            children.{{ column }},
+                        {%- endfor %}
+                        children.overordnet
+                    order by children.naevner, children.omkostningssted
+                ) as raekkefoelge
             from children_{{ level }} as children
             inner join broken_{{ level }} as broken
                 on
@@ -128,14 +136,17 @@
                         and children.{{ column }} = broken.{{ column }}
                     {%- endfor %}
             where not children.skjult
-            qualify row_number() over (
-                partition by
-                    {%- for column in key_columns %}
-                        children.{{ column }},
-                    {%- endfor %}
-                    children.overordnet
-                order by children.naevner, children.omkostningssted
-            ) = 1
+        ),
+
+        hidden_children_{{ level }} as (
+            select
+                {%- for column in key_columns %}
+                    {{ column }},
+                {%- endfor %}
+                omkostningssted,
+                ligning
+            from candidates_{{ level }}
+            where raekkefoelge = 1
         ),
 
         hidden_parents_{{ level }} as materialized (

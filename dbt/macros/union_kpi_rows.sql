@@ -7,9 +7,9 @@
             cast(omkostningssted as varchar) as omkostningssted,
             cast(periode as varchar) as periode,
             cast(periodetype as varchar) as periodetype,
-            cast(vaerdi as double) as vaerdi,
-            cast(taeller as double) as taeller,
-            cast(naevner as double) as naevner,
+            cast(vaerdi as double precision) as vaerdi,
+            cast(taeller as double precision) as taeller,
+            cast(naevner as double precision) as naevner,
             cast(undertrykt as boolean) as undertrykt
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}

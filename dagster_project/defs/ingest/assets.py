@@ -8,7 +8,15 @@ table's GX check collects the results.
 
 import dagster as dg
 
-from dagster_project.defs.ingest import feedback, maal, oekonomi, organisation, personale, reference
+from dagster_project.defs.ingest import (
+    adgang,
+    feedback,
+    maal,
+    oekonomi,
+    organisation,
+    personale,
+    reference,
+)
 from dagster_project.lib import config, ledger, loader, raw_validation, warehouse
 from dagster_project.lib.calendar import calendar_table
 from dagster_project.lib.pseudonym import MissingKey
@@ -21,6 +29,7 @@ ALL_SPECS: list[FileSpec] = [
     *personale.SPECS,
     *maal.SPECS,
     *feedback.SPECS,
+    *adgang.SPECS,
 ]
 
 

@@ -2,9 +2,10 @@
     of one per column, and one dbt node instead of several (dbt spends some 100 ms of its own
     per node besides the SQL; bench/README.md). A failing column is named with the number of
     rows where it is empty. A model with an enforced contract states its NOT NULLs as
-    constraints instead, which DuckDB checks while the table is written. -#}
+    constraints instead, which DuckDB checks while the table is written. The counts are turned
+    into rows by a lateral VALUES list, which DuckDB and PostgreSQL read alike. -#}
 {% test not_null_columns(model, columns) %}
-    select column_name, antal_raekker
+    select nulls_by_column.column_name, nulls_by_column.antal_raekker
     from (
         select
         {%- for column in columns %}
@@ -12,8 +13,11 @@
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
         from {{ model }}
-    ) unpivot (antal_raekker for column_name in (
-        {%- for column in columns %}{{ adapter.quote(column) }}{% if not loop.last %}, {% endif %}{% endfor -%}
-    ))
-    where antal_raekker > 0
+    ) as nulls
+    cross join lateral (values
+        {%- for column in columns %}
+        ('{{ column }}', nulls.{{ adapter.quote(column) }}){% if not loop.last %},{% endif %}
+        {%- endfor %}
+    ) as nulls_by_column (column_name, antal_raekker)
+    where nulls_by_column.antal_raekker > 0
 {% endtest %}

@@ -60,10 +60,10 @@ ancestors as (
     select
         closure.omkostningssted,
         {%- for level in levels %}
-            arg_min(ancestor.omkostningssted, closure.afstand)
-            filter (where ancestor.niveau = '{{ level }}') as {{ level }}_omkostningssted,
-            arg_min(ancestor.navn, closure.afstand)
-            filter (where ancestor.niveau = '{{ level }}') as {{ level }}_navn
+            {%- set at_level = "ancestor.niveau = '" ~ level ~ "'" %}
+            {%- set nearest = "closure.afstand" %}
+            {{ first_in_order('ancestor.omkostningssted', nearest, at_level) }} as {{ level }}_omkostningssted,
+            {{ first_in_order('ancestor.navn', nearest, at_level) }} as {{ level }}_navn
             {%- if not loop.last %},{% endif %}
         {%- endfor %}
     from closure

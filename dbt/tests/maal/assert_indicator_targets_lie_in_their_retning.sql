@@ -28,4 +28,4 @@ from offending
 cross join summary
 -- A filter is always evaluated (a selected column could be pruned), so the error is raised
 -- whenever there is an offending indicator.
-where error(summary.alle_fejl) is null
+where {{ raise_error('summary.alle_fejl') }} is null

@@ -34,16 +34,19 @@ organisation as (
 ),
 
 sickness_kpis as (
-    select unnest([
-        'sygefravaer_pct',
-        'korttidssygefravaer_pct',
-        'langtidssygefravaer_pct',
-        'sygefravaer_dage_pr_aarsvaerk'
-    ]) as kpi_id
+    select kpis.kpi_id
+    from (
+        values
+        ('sygefravaer_pct'),
+        ('korttidssygefravaer_pct'),
+        ('langtidssygefravaer_pct'),
+        ('sygefravaer_dage_pr_aarsvaerk')
+    ) as kpis (kpi_id)
 ),
 
 turnover_kpis as (
-    select unnest(['personaleomsaetning_afgang_pct', 'personaleomsaetning_tilgang_pct']) as kpi_id
+    select kpis.kpi_id
+    from (values ('personaleomsaetning_afgang_pct'), ('personaleomsaetning_tilgang_pct')) as kpis (kpi_id)
 ),
 
 -- The own rows of a node that has some, and whether they are a hidden part.

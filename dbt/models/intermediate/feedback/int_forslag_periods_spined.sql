@@ -2,6 +2,8 @@
 -- suggestion through the horizon, and each year holding one of them. The horizon is the
 -- last complete month on or before the newest extraction date: a month is complete when
 -- its last day is on or before that date.
+{%- set months_from = 'horizon.foerste_maaned_start' %}
+{%- set months_to = "cast(date_trunc('month', horizon.horisont_dato) as date)" %}
 with
 
 horizon as (
@@ -15,23 +17,19 @@ horizon as (
 ),
 
 month_starts as (
-    select
-        cast(unnest(generate_series(
-            foerste_maaned_start,
-            cast(date_trunc('month', horisont_dato) as date),
-            interval 1 month
-        )) as date) as maaned_start
+    select cast(series.maaned_start as date) as maaned_start
     from horizon
-    where foerste_maaned_start <= horisont_dato
+    cross join lateral {{ date_series(months_from, months_to, 'month') }} as series (maaned_start)
+    where horizon.foerste_maaned_start <= horizon.horisont_dato
 ),
 
 month_periods as (
     select
         'maaned' as periodetype,
-        strftime(maaned_start, '%Y-%m') as periode,
-        year(maaned_start) as aar,
-        strftime(maaned_start, '%Y-%m') as fra_maaned,
-        strftime(maaned_start, '%Y-%m') as til_maaned
+        {{ month_text('maaned_start') }} as periode,
+        {{ integer_part('year', 'maaned_start') }} as aar,
+        {{ month_text('maaned_start') }} as fra_maaned,
+        {{ month_text('maaned_start') }} as til_maaned
     from month_starts
 ),
 
@@ -60,6 +58,6 @@ select
     periods.fra_maaned,
     periods.til_maaned,
     horizon.udtraeksdato,
-    strftime(horizon.horisont_dato, '%Y-%m') as horisont_maaned
+    {{ month_text('horizon.horisont_dato') }} as horisont_maaned
 from periods
 cross join horizon

@@ -5,14 +5,18 @@
 with
 
 indicators as (
-    select * from {{ ref('stg_maal__indikatorer') }}
+    select snapshot_row.* from {{ ref('stg_maal__indikatorer') }} as snapshot_row
     -- Raw holds only the newest catalogue; the filter keeps the rule visible.
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__indikatorer') }} as newest
+    )
 ),
 
 goals as (
-    select * from {{ ref('stg_maal__maal') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__maal') }} as snapshot_row
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__maal') }} as newest
+    )
 ),
 
 periods as (

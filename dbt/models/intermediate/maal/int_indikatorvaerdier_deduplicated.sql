@@ -5,6 +5,24 @@ with
 
 deliveries as (
     select * from {{ ref('stg_indikatorer__vaerdier') }}
+),
+
+ranked as (
+    select
+        indikator_id,
+        omkostningssted,
+        periode,
+        vaerdi,
+        taeller,
+        naevner,
+        kilde,
+        udtraeksdato,
+        count(*) over (partition by indikator_id, omkostningssted, periode) as antal_kilder,
+        row_number() over (
+            partition by indikator_id, omkostningssted, periode
+            order by udtraeksdato desc, kilde asc
+        ) as raekkefoelge
+    from deliveries
 )
 
 select
@@ -16,9 +34,6 @@ select
     naevner,
     kilde,
     udtraeksdato,
-    count(*) over (partition by indikator_id, omkostningssted, periode) as antal_kilder
-from deliveries
-qualify row_number() over (
-    partition by indikator_id, omkostningssted, periode
-    order by udtraeksdato desc, kilde asc
-) = 1
+    antal_kilder
+from ranked
+where raekkefoelge = 1

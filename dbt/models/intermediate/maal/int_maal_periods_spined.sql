@@ -4,39 +4,44 @@
 with
 
 months as (
-    select cast(unnest(generate_series(date '1990-01-01', date '2100-12-01', interval 1 month)) as date) as fra_dato
+    select
+        cast(series.fra_dato as date) as fra_dato,
+        {{ integer_part('year', 'series.fra_dato') }} as aar,
+        {{ integer_part('quarter', 'series.fra_dato') }} as kvartal,
+        {{ integer_part('month', 'series.fra_dato') }} as maaned
+    from {{ date_series("date '1990-01-01'", "date '2100-12-01'", 'month') }} as series (fra_dato)
 ),
 
 month_periods as (
     select
         'maaned' as frekvens,
-        strftime(fra_dato, '%Y-%m') as periode,
-        year(fra_dato) * 12 + month(fra_dato) - 1 as periode_nr,
+        {{ month_text('fra_dato') }} as periode,
+        aar * 12 + maaned - 1 as periode_nr,
         fra_dato,
-        last_day(fra_dato) as til_dato
+        {{ month_end('fra_dato') }} as til_dato
     from months
 ),
 
 quarter_periods as (
     select
         'kvartal' as frekvens,
-        cast(year(fra_dato) as varchar) || '-Q' || cast(quarter(fra_dato) as varchar) as periode,
-        year(fra_dato) * 4 + quarter(fra_dato) - 1 as periode_nr,
+        cast(aar as varchar) || '-Q' || cast(kvartal as varchar) as periode,
+        aar * 4 + kvartal - 1 as periode_nr,
         fra_dato,
-        last_day(cast(fra_dato + interval 2 month as date)) as til_dato
+        {{ month_end("cast(fra_dato + interval '2 months' as date)") }} as til_dato
     from months
-    where month(fra_dato) in (1, 4, 7, 10)
+    where maaned in (1, 4, 7, 10)
 ),
 
 year_periods as (
     select
         'aar' as frekvens,
-        cast(year(fra_dato) as varchar) as periode,
-        year(fra_dato) as periode_nr,
+        cast(aar as varchar) as periode,
+        aar as periode_nr,
         fra_dato,
-        make_date(year(fra_dato), 12, 31) as til_dato
+        make_date(cast(aar as integer), 12, 31) as til_dato
     from months
-    where month(fra_dato) = 1
+    where maaned = 1
 )
 
 select * from month_periods

@@ -1,6 +1,8 @@
 -- Every economy period: the months from the first postings month to the horizon, and
 -- each year with at least one of them. A year runs from January to December, or to the
 -- horizon for the horizon's year, so no period starts after the horizon.
+{%- set months_from = "horizon.foerste_maaned || '-01'" %}
+{%- set months_to = "horizon.horisont_maaned || '-01'" %}
 with
 
 horizon as (
@@ -8,19 +10,15 @@ horizon as (
 ),
 
 month_starts as (
-    select
-        unnest(generate_series(
-            cast(foerste_maaned || '-01' as date),
-            cast(horisont_maaned || '-01' as date),
-            interval 1 month
-        )) as maaned_start
+    select cast(series.maaned_start as date) as maaned_start
     from horizon
+    cross join lateral {{ date_series(months_from, months_to, 'month') }} as series (maaned_start)
 ),
 
 months as (
     select
-        strftime(maaned_start, '%Y-%m') as maaned,
-        year(maaned_start) as aar
+        {{ month_text('maaned_start') }} as maaned,
+        {{ integer_part('year', 'maaned_start') }} as aar
     from month_starts
 ),
 

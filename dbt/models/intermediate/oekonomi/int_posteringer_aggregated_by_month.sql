@@ -18,15 +18,17 @@ aggregated as (
         omkostningssted,
         regnskabsmaaned as maaned,
         cast(left(regnskabsmaaned, 4) as integer) as aar,
-        coalesce(sum(beloeb) filter (where dranst in ('1', '2')), 0) as forbrug_drift,
+        -- Money sums as DuckDB types them (DECIMAL(38, 2)), spelled out for engines whose sum
+        -- has no scale of its own.
+        cast(coalesce(sum(beloeb) filter (where dranst in ('1', '2')), 0) as decimal(38, 2)) as forbrug_drift,
         count(*) filter (where dranst in ('1', '2')) as antal_driftsposteringer,
-        coalesce(
+        cast(coalesce(
             sum(beloeb) filter (
                 where dranst in ('1', '2') and hovedkonto in ('0', '1', '2', '3', '4', '5', '6')
             ),
             0
-        ) as forbrug_drift_hovedkonto_0_6,
-        coalesce(sum(beloeb) filter (where dranst = '3'), 0) as forbrug_anlaeg,
+        ) as decimal(38, 2)) as forbrug_drift_hovedkonto_0_6,
+        cast(coalesce(sum(beloeb) filter (where dranst = '3'), 0) as decimal(38, 2)) as forbrug_anlaeg,
         count(*) filter (where dranst = '3') as antal_anlaegsposteringer
     from postings
     group by omkostningssted, regnskabsmaaned

@@ -10,16 +10,25 @@ closure as (
     select * from {{ ref('int_cost_centre_ancestors_expanded') }}
 ),
 
-nearest_with_fagudvalg as (
+with_fagudvalg as (
     select
         closure.omkostningssted,
         ancestor.fagudvalg,
-        ancestor.omkostningssted as fagudvalg_fra_omkostningssted
+        ancestor.omkostningssted as fagudvalg_fra_omkostningssted,
+        row_number() over (partition by closure.omkostningssted order by closure.afstand) as naerhed
     from closure
     inner join cost_centres as ancestor
         on closure.ancestor_omkostningssted = ancestor.omkostningssted
     where ancestor.fagudvalg is not null
-    qualify row_number() over (partition by closure.omkostningssted order by closure.afstand) = 1
+),
+
+nearest_with_fagudvalg as (
+    select
+        omkostningssted,
+        fagudvalg,
+        fagudvalg_fra_omkostningssted
+    from with_fagudvalg
+    where naerhed = 1
 )
 
 select

@@ -16,7 +16,7 @@ newest as (
         ydelse,
         udtraeksdato
     from cost_centres
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    where udtraeksdato = (select max(newest.udtraeksdato) from cost_centres as newest)
 )
 
 select * from newest

@@ -4,9 +4,11 @@
 with
 
 employments as (
-    select * from {{ ref('stg_personale__ansaettelser') }}
+    select snapshot_row.* from {{ ref('stg_personale__ansaettelser') }} as snapshot_row
     -- Raw already keeps only the newest snapshot; the filter makes that explicit and safe.
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_personale__ansaettelser') }} as newest
+    )
 ),
 
 population as (

@@ -7,10 +7,26 @@ horizon as (
     select * from {{ ref('int_personale_horizon_determined') }}
 ),
 
-spells as (
+all_spells as (
     select * from {{ ref('stg_personale__fravaer') }}
-    -- Raw already replaces a year on a newer extraction; this keeps the rule visible.
-    qualify udtraeksdato = max(udtraeksdato) over (partition by aar)
+),
+
+-- Raw already replaces a year on a newer extraction; this keeps the rule visible.
+newest_extractions as (
+    select
+        aar,
+        max(udtraeksdato) as udtraeksdato
+    from all_spells
+    group by aar
+),
+
+spells as (
+    select all_spells.*
+    from all_spells
+    inner join newest_extractions
+        on
+            all_spells.aar = newest_extractions.aar
+            and all_spells.udtraeksdato = newest_extractions.udtraeksdato
 ),
 
 sickness as (

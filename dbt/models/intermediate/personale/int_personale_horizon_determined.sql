@@ -29,8 +29,8 @@ horizon as (
 select
     udtraeksdato,
     foerste_dato,
-    strftime(foerste_dato, '%Y-%m') as foerste_maaned,
+    {{ month_text('foerste_dato') }} as foerste_maaned,
     horisont_dato,
-    strftime(horisont_dato, '%Y-%m') as horisont_maaned,
-    year(horisont_dato) as horisont_aar
+    {{ month_text('horisont_dato') }} as horisont_maaned,
+    {{ integer_part('year', 'horisont_dato') }} as horisont_aar
 from horizon

@@ -3,6 +3,8 @@
 -- horizon). Each period carries its number of working days and its turnover window
 -- [t0, t1]: the calendar year (to the horizon) for aar, the twelve months ending with the
 -- month for maaned.
+{%- set months_from = 'horizon.foerste_dato' %}
+{%- set months_to = "cast(date_trunc('month', horizon.horisont_dato) as date)" %}
 with
 
 horizon as (
@@ -14,26 +16,22 @@ calendar as (
 ),
 
 month_starts as (
-    select
-        cast(unnest(generate_series(
-            foerste_dato,
-            cast(date_trunc('month', horisont_dato) as date),
-            interval 1 month
-        )) as date) as maaned_start
+    select cast(series.maaned_start as date) as maaned_start
     from horizon
+    cross join lateral {{ date_series(months_from, months_to, 'month') }} as series (maaned_start)
 ),
 
 month_periods as (
     select
         'maaned' as periodetype,
-        strftime(maaned_start, '%Y-%m') as periode,
-        year(maaned_start) as aar,
-        strftime(maaned_start, '%Y-%m') as fra_maaned,
-        strftime(maaned_start, '%Y-%m') as til_maaned,
+        {{ month_text('maaned_start') }} as periode,
+        {{ integer_part('year', 'maaned_start') }} as aar,
+        {{ month_text('maaned_start') }} as fra_maaned,
+        {{ month_text('maaned_start') }} as til_maaned,
         maaned_start as fra_dato,
-        last_day(maaned_start) as til_dato,
-        cast(maaned_start - interval 11 month as date) as vindue_fra_dato,
-        last_day(maaned_start) as vindue_til_dato
+        {{ month_end('maaned_start') }} as til_dato,
+        cast(maaned_start - interval '11 months' as date) as vindue_fra_dato,
+        {{ month_end('maaned_start') }} as vindue_til_dato
     from month_starts
 ),
 
@@ -44,10 +42,10 @@ year_periods as (
         month_periods.aar,
         min(month_periods.fra_maaned) as fra_maaned,
         max(month_periods.til_maaned) as til_maaned,
-        make_date(month_periods.aar, 1, 1) as fra_dato,
+        make_date(cast(month_periods.aar as integer), 1, 1) as fra_dato,
         -- Year to date in the horizon's year: the horizon is always a month's last day.
         max(month_periods.til_dato) as til_dato,
-        make_date(month_periods.aar, 1, 1) as vindue_fra_dato,
+        make_date(cast(month_periods.aar as integer), 1, 1) as vindue_fra_dato,
         max(month_periods.til_dato) as vindue_til_dato
     from month_periods
     group by month_periods.aar

@@ -19,14 +19,16 @@ workdays as (
     select * from {{ ref('int_workdays_by_employment') }}
 ),
 
+-- Each sum as DuckDB types a sum of DECIMAL(p, 10), spelled out for engines whose sum has no
+-- scale of its own.
 cost_centre_months as (
     select
         omkostningssted,
         maaned,
-        sum(mulige_dagsvaerk) as mulige_dagsvaerk,
-        sum(sygefravaer_dagsvaerk) as sygefravaer_dagsvaerk,
-        sum(korttidssygefravaer_dagsvaerk) as korttidssygefravaer_dagsvaerk,
-        sum(langtidssygefravaer_dagsvaerk) as langtidssygefravaer_dagsvaerk
+        cast(sum(mulige_dagsvaerk) as decimal(38, 10)) as mulige_dagsvaerk,
+        cast(sum(sygefravaer_dagsvaerk) as decimal(38, 10)) as sygefravaer_dagsvaerk,
+        cast(sum(korttidssygefravaer_dagsvaerk) as decimal(38, 10)) as korttidssygefravaer_dagsvaerk,
+        cast(sum(langtidssygefravaer_dagsvaerk) as decimal(38, 10)) as langtidssygefravaer_dagsvaerk
     from workdays
     group by omkostningssted, maaned
 ),
@@ -35,13 +37,13 @@ node_sums as (
     select
         closure.ancestor_omkostningssted as omkostningssted,
         periods.periode,
-        sum(cost_centre_months.mulige_dagsvaerk) as mulige_dagsvaerk,
-        sum(cost_centre_months.sygefravaer_dagsvaerk) as sygefravaer_dagsvaerk,
-        sum(cost_centre_months.korttidssygefravaer_dagsvaerk) as korttidssygefravaer_dagsvaerk,
-        sum(cost_centre_months.langtidssygefravaer_dagsvaerk) as langtidssygefravaer_dagsvaerk,
-        coalesce(
+        cast(sum(cost_centre_months.mulige_dagsvaerk) as decimal(38, 10)) as mulige_dagsvaerk,
+        cast(sum(cost_centre_months.sygefravaer_dagsvaerk) as decimal(38, 10)) as sygefravaer_dagsvaerk,
+        cast(sum(cost_centre_months.korttidssygefravaer_dagsvaerk) as decimal(38, 10)) as korttidssygefravaer_dagsvaerk,
+        cast(sum(cost_centre_months.langtidssygefravaer_dagsvaerk) as decimal(38, 10)) as langtidssygefravaer_dagsvaerk,
+        cast(coalesce(
             sum(cost_centre_months.mulige_dagsvaerk) filter (where closure.afstand = 0), 0
-        ) as mulige_dagsvaerk_direkte
+        ) as decimal(38, 10)) as mulige_dagsvaerk_direkte
     from periods
     inner join cost_centre_months
         on cost_centre_months.maaned between periods.fra_maaned and periods.til_maaned

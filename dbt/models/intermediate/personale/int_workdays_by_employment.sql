@@ -109,7 +109,7 @@ sick_days as (
         ansaettelsesnr,
         dato,
         maaned,
-        any_value(beskaeftigelsesgrad) as beskaeftigelsesgrad,
+        {{ same_in_group('beskaeftigelsesgrad') }} as beskaeftigelsesgrad,
         coalesce(sum(dagsvaerk) filter (where not er_langtid), 0) as korttid_oensket,
         coalesce(sum(dagsvaerk) filter (where er_langtid), 0) as langtid_oensket
     from spell_days
@@ -167,9 +167,12 @@ select
     possible.aar,
     possible.arbejdsdage,
     {{ exact_dagsvaerk('possible.beskaeftigelsesgrad * possible.arbejdsdage') }} as mulige_dagsvaerk,
-    coalesce(sick_months.sygefravaer_dagsvaerk, 0) as sygefravaer_dagsvaerk,
-    coalesce(sick_months.korttidssygefravaer_dagsvaerk, 0) as korttidssygefravaer_dagsvaerk,
-    coalesce(sick_months.langtidssygefravaer_dagsvaerk, 0) as langtidssygefravaer_dagsvaerk
+    -- DuckDB's type of a sum of DECIMAL(18, 10), spelled out for engines whose sum has no scale.
+    cast(coalesce(sick_months.sygefravaer_dagsvaerk, 0) as decimal(38, 10)) as sygefravaer_dagsvaerk,
+    cast(coalesce(sick_months.korttidssygefravaer_dagsvaerk, 0) as decimal(38, 10))
+        as korttidssygefravaer_dagsvaerk,
+    cast(coalesce(sick_months.langtidssygefravaer_dagsvaerk, 0) as decimal(38, 10))
+        as langtidssygefravaer_dagsvaerk
 from possible
 left join sick_months
     on

@@ -7,8 +7,8 @@ with
 suggestions as (
     select
         omkostningssted,
-        strftime(indsendt, '%Y-%m') as indsendt_maaned,
-        strftime(afgjort, '%Y-%m') as afgjort_maaned,
+        {{ month_text('indsendt') }} as indsendt_maaned,
+        {{ month_text('afgjort') }} as afgjort_maaned,
         status
     from {{ ref('stg_feedback__forslag') }}
 ),
@@ -57,9 +57,9 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(antal_indsendt as double) as vaerdi,
-    cast(antal_indsendt as double) as taeller,
-    cast(null as double) as naevner,
+    cast(antal_indsendt as double precision) as vaerdi,
+    cast(antal_indsendt as double precision) as taeller,
+    cast(null as double precision) as naevner,
     false as undertrykt
 from submitted
 
@@ -70,8 +70,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    100 * cast(antal_gennemfoert as double) / cast(antal_afgjort as double) as vaerdi,
-    cast(antal_gennemfoert as double) as taeller,
-    cast(antal_afgjort as double) as naevner,
+    100 * cast(antal_gennemfoert as double precision) / cast(antal_afgjort as double precision) as vaerdi,
+    cast(antal_gennemfoert as double precision) as taeller,
+    cast(antal_afgjort as double precision) as naevner,
     false as undertrykt
 from decided

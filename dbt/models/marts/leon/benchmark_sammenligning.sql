@@ -29,7 +29,8 @@ root as (
 own_values as (
     select
         kpi_values.kpi_id,
-        try_cast(kpi_values.periode as integer) as aar,
+        -- A year's periode is its four digits; the CASE keeps the cast away from months.
+        cast(case when kpi_values.periodetype = 'aar' then kpi_values.periode end as integer) as aar,
         kpi_values.vaerdi
     from {{ ref('kpi_values') }} as kpi_values
     inner join root
@@ -54,12 +55,12 @@ peer_statistics as (
     select
         kpi_id,
         aar,
-        any_value(fortegn) as fortegn,
+        {{ same_in_group('fortegn') }} as fortegn,
         count(*) as antal_sammenligningskommuner,
-        quantile_cont(vaerdi, 0.5) as median_sammenligning,
+        percentile_cont(0.5) within group (order by vaerdi) as median_sammenligning,
         -- On a tie for best, the municipality first in alphabetical order.
-        first(kommune order by fortegn * vaerdi, kommune) as bedste_kommune,
-        min(fortegn * vaerdi) * any_value(fortegn) as bedste_vaerdi,
+        {{ first_in_order('kommune', 'fortegn * vaerdi, kommune') }} as bedste_kommune,
+        min(fortegn * vaerdi) * {{ same_in_group('fortegn') }} as bedste_vaerdi,
         string_agg(kommune, ', ' order by fortegn * vaerdi, kommune) as sammenligningskommuner
     from peers
     group by kpi_id, aar

@@ -66,8 +66,8 @@ peer_statistics as (
         ydelse,
         periode,
         count(*) as antal_enheder,
-        quantile_cont(enhedsomkostning_kr, 0.5) as median_enhedsomkostning_kr,
-        quantile_cont(enhedsomkostning_kr, 0.25) as bedste_kvartil_enhedsomkostning_kr
+        percentile_cont(0.5) within group (order by enhedsomkostning_kr) as median_enhedsomkostning_kr,
+        percentile_cont(0.25) within group (order by enhedsomkostning_kr) as bedste_kvartil_enhedsomkostning_kr
     from unit_costs
     group by ydelse, periode
 ),

@@ -5,8 +5,10 @@
 with
 
 committees as (
-    select * from {{ ref('stg_maal__udvalg') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__udvalg') }} as snapshot_row
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__udvalg') }} as newest
+    )
 ),
 
 goal_status as (
@@ -37,24 +39,32 @@ counts as (
     group by fagudvalg
 ),
 
+status_counts as (
+    select
+        fagudvalg,
+        status,
+        row_number() over (
+            partition by fagudvalg
+            order by
+                count(*) desc,
+                case status
+                    when 'ikke_paa_sporet' then 1
+                    when 'i_risiko' then 2
+                    when 'paa_sporet' then 3
+                    else 4
+                end
+        ) as raekkefoelge
+    from goal_status
+    where maal_status = 'aktiv' and status != 'ingen_data'
+    group by fagudvalg, status
+),
+
 majority as (
     select
         fagudvalg,
         status
-    from goal_status
-    where maal_status = 'aktiv' and status != 'ingen_data'
-    group by fagudvalg, status
-    qualify row_number() over (
-        partition by fagudvalg
-        order by
-            count(*) desc,
-            case status
-                when 'ikke_paa_sporet' then 1
-                when 'i_risiko' then 2
-                when 'paa_sporet' then 3
-                else 4
-            end
-    ) = 1
+    from status_counts
+    where raekkefoelge = 1
 )
 
 select

@@ -36,6 +36,18 @@ numbered as (
             and progress.periode = periods.periode
 ),
 
+newest_first as (
+    select
+        indikator_id,
+        periode,
+        periode_nr,
+        status,
+        fremdrift_pct,
+        forventet_fremdrift_pct,
+        row_number() over (partition by indikator_id order by periode_nr desc) as nyeste_nr
+    from numbered
+),
+
 latest_rows as (
     select
         indikator_id,
@@ -43,8 +55,20 @@ latest_rows as (
         status as seneste_status,
         fremdrift_pct as seneste_fremdrift_pct,
         forventet_fremdrift_pct as seneste_forventet_fremdrift_pct
+    from newest_first
+    where nyeste_nr = 1
+),
+
+values_newest_first as (
+    select
+        indikator_id,
+        periode,
+        periode_nr,
+        vaerdi,
+        periode_nr - max(periode_nr) over (partition by indikator_id) as x,
+        row_number() over (partition by indikator_id order by periode_nr desc) as nyeste_nr
     from numbered
-    qualify row_number() over (partition by indikator_id order by periode_nr desc) = 1
+    where vaerdi is not null
 ),
 
 recent_values as (
@@ -53,10 +77,9 @@ recent_values as (
         periode,
         periode_nr,
         vaerdi,
-        periode_nr - max(periode_nr) over (partition by indikator_id) as x
-    from numbered
-    where vaerdi is not null
-    qualify row_number() over (partition by indikator_id order by periode_nr desc) <= {{ trend_points }}
+        x
+    from values_newest_first
+    where nyeste_nr <= {{ trend_points }}
 ),
 
 -- The means and sums over doubles are taken in period order, so the last bits of the trend
@@ -92,9 +115,9 @@ trends as (
         min(periode) as trend_fra_periode,
         max(periode) as seneste_periode_med_vaerdi,
         max(periode_nr) as seneste_nr,
-        arg_max(vaerdi, periode_nr) as seneste_vaerdi,
-        any_value(middel_x) as middel_x,
-        any_value(middel_vaerdi) as middel_vaerdi,
+        {{ first_in_order('vaerdi', 'periode_nr desc') }} as seneste_vaerdi,
+        {{ same_in_group('middel_x') }} as middel_x,
+        {{ same_in_group('middel_vaerdi') }} as middel_vaerdi,
         -- Least squares: Σ dx·dy / Σ dx², undefined for a single point.
         case
             when count(*) >= 2
@@ -142,13 +165,13 @@ select
     cast(frekvens as varchar) as frekvens,
     cast(seneste_periode as varchar) as seneste_periode,
     cast(seneste_status as varchar) as seneste_status,
-    cast(seneste_fremdrift_pct as double) as seneste_fremdrift_pct,
-    cast(seneste_forventet_fremdrift_pct as double) as seneste_forventet_fremdrift_pct,
+    cast(seneste_fremdrift_pct as double precision) as seneste_fremdrift_pct,
+    cast(seneste_forventet_fremdrift_pct as double precision) as seneste_forventet_fremdrift_pct,
     cast(seneste_periode_med_vaerdi as varchar) as seneste_periode_med_vaerdi,
-    cast(seneste_vaerdi as double) as seneste_vaerdi,
+    cast(seneste_vaerdi as double precision) as seneste_vaerdi,
     cast(antal_punkter as integer) as antal_punkter,
     cast(trend_fra_periode as varchar) as trend_fra_periode,
-    cast(haeldning as double) as haeldning_pr_periode,
+    cast(haeldning as double precision) as haeldning_pr_periode,
     cast(
         case
             when haeldning is null then null
@@ -158,12 +181,12 @@ select
         end as varchar
     ) as tendens,
     cast(maal_periode as varchar) as maal_periode,
-    cast(maal_vaerdi as double) as maal_vaerdi,
+    cast(maal_vaerdi as double precision) as maal_vaerdi,
     cast(perioder_til_maal as integer) as perioder_til_maal,
-    cast(forventet_vaerdi as double) as forventet_vaerdi_ved_maal,
+    cast(forventet_vaerdi as double precision) as forventet_vaerdi_ved_maal,
     -- At 9 decimals, so that a projection landing exactly on the target counts as reaching it.
     case retning
-        when 'op' then round(forventet_vaerdi - maal_vaerdi, 9) >= 0
-        when 'ned' then round(forventet_vaerdi - maal_vaerdi, 9) <= 0
+        when 'op' then {{ round_double('forventet_vaerdi - maal_vaerdi', 9) }} >= 0
+        when 'ned' then {{ round_double('forventet_vaerdi - maal_vaerdi', 9) }} <= 0
     end as forventes_naaet
 from projected

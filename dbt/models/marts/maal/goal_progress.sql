@@ -79,19 +79,19 @@ select
     cast(fagudvalg as varchar) as fagudvalg,
     cast(omkostningssted as varchar) as omkostningssted,
     cast(periode as varchar) as periode,
-    cast(vaerdi as double) as vaerdi,
-    cast(baseline_vaerdi as double) as baseline_vaerdi,
-    cast(maal_vaerdi as double) as maal_vaerdi,
-    cast(fremdrift_pct as double) as fremdrift_pct,
-    cast(forventet_fremdrift_pct as double) as forventet_fremdrift_pct,
+    cast(vaerdi as double precision) as vaerdi,
+    cast(baseline_vaerdi as double precision) as baseline_vaerdi,
+    cast(maal_vaerdi as double precision) as maal_vaerdi,
+    cast(fremdrift_pct as double precision) as fremdrift_pct,
+    cast(forventet_fremdrift_pct as double precision) as forventet_fremdrift_pct,
     cast(
         -- Compared at 9 decimals, so that float noise in a value equal to the target (or to a
         -- threshold) does not change the status.
         case
             when vaerdi is null or fremdrift_pct is null then 'ingen_data'
-            when round(fremdrift_pct, 9) >= 100 then 'naaet'
-            when round(fremdrift_pct - forventet_fremdrift_pct, 9) >= -10 then 'paa_sporet'
-            when round(fremdrift_pct - forventet_fremdrift_pct, 9) >= -25 then 'i_risiko'
+            when {{ round_double('fremdrift_pct', 9) }} >= 100 then 'naaet'
+            when {{ round_double('fremdrift_pct - forventet_fremdrift_pct', 9) }} >= -10 then 'paa_sporet'
+            when {{ round_double('fremdrift_pct - forventet_fremdrift_pct', 9) }} >= -25 then 'i_risiko'
             else 'ikke_paa_sporet'
         end as varchar
     ) as status,

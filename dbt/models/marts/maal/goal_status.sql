@@ -6,13 +6,17 @@
 with
 
 goals as (
-    select * from {{ ref('stg_maal__maal') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__maal') }} as snapshot_row
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__maal') }} as newest
+    )
 ),
 
 committees as (
-    select * from {{ ref('stg_maal__udvalg') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__udvalg') }} as snapshot_row
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__udvalg') }} as newest
+    )
 ),
 
 cost_centres as (

@@ -138,7 +138,7 @@ select
     cast(indicators.enhed as varchar) as enhed,
     cast(indicators.baseline_periode as varchar) as baseline_periode,
     cast(indicators.maal_periode as varchar) as maal_periode,
-    cast(indicators.maal_vaerdi as double) as maal_vaerdi,
+    cast(indicators.maal_vaerdi as double precision) as maal_vaerdi,
     indicators.indfoert,
     indicators.udfaset,
     indicators.er_aktiv,

@@ -10,8 +10,10 @@ indicators as (
 ),
 
 committees as (
-    select * from {{ ref('stg_maal__udvalg') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__udvalg') }} as snapshot_row
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__udvalg') }} as newest
+    )
 ),
 
 periods as (
@@ -68,8 +70,13 @@ counted as (
     cross join calendar
     left join indicators
         on all_committees.fagudvalg = indicators.fagudvalg
-    group by all
-
+    group by
+        all_committees.fagudvalg,
+        calendar.frekvens,
+        calendar.periode,
+        calendar.periode_nr,
+        calendar.fra_dato,
+        calendar.til_dato
 ),
 
 compared as (

@@ -68,8 +68,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(forbrug_drift_hovedkonto_0_6 as double) / cast(indbyggere as double) as vaerdi,
-    cast(forbrug_drift_hovedkonto_0_6 as double) as taeller,
-    cast(indbyggere as double) as naevner,
+    cast(forbrug_drift_hovedkonto_0_6 as double precision) / cast(indbyggere as double precision) as vaerdi,
+    cast(forbrug_drift_hovedkonto_0_6 as double precision) as taeller,
+    cast(indbyggere as double precision) as naevner,
     false as undertrykt
 from root_years

@@ -87,8 +87,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(forbrug_drift as double) / cast(antal as double) as vaerdi,
-    cast(forbrug_drift as double) as taeller,
-    cast(antal as double) as naevner,
+    cast(forbrug_drift as double precision) / cast(antal as double precision) as vaerdi,
+    cast(forbrug_drift as double precision) as taeller,
+    cast(antal as double precision) as naevner,
     false as undertrykt
 from node_periods

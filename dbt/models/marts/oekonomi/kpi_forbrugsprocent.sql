@@ -70,9 +70,9 @@ drift as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_drift as double) / cast(korrigeret_budget_drift as double) as vaerdi,
-        cast(forbrug_drift as double) as taeller,
-        cast(korrigeret_budget_drift as double) as naevner,
+        100 * cast(forbrug_drift as double precision) / cast(korrigeret_budget_drift as double precision) as vaerdi,
+        cast(forbrug_drift as double precision) as taeller,
+        cast(korrigeret_budget_drift as double precision) as naevner,
         false as undertrykt
     from node_periods
     where korrigeret_budget_drift != 0
@@ -84,9 +84,9 @@ anlaeg as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_anlaeg as double) / cast(korrigeret_budget_anlaeg as double) as vaerdi,
-        cast(forbrug_anlaeg as double) as taeller,
-        cast(korrigeret_budget_anlaeg as double) as naevner,
+        100 * cast(forbrug_anlaeg as double precision) / cast(korrigeret_budget_anlaeg as double precision) as vaerdi,
+        cast(forbrug_anlaeg as double precision) as taeller,
+        cast(korrigeret_budget_anlaeg as double precision) as naevner,
         false as undertrykt
     from node_periods
     where korrigeret_budget_anlaeg != 0

@@ -14,8 +14,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(mulige_dagsvaerk as double) / cast(antal_arbejdsdage as double) as vaerdi,
-    cast(mulige_dagsvaerk as double) as taeller,
-    cast(antal_arbejdsdage as double) as naevner,
+    cast(mulige_dagsvaerk as double precision) / cast(antal_arbejdsdage as double precision) as vaerdi,
+    cast(mulige_dagsvaerk as double precision) as taeller,
+    cast(antal_arbejdsdage as double precision) as naevner,
     false as undertrykt
 from node_periods

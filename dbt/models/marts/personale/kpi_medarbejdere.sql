@@ -14,8 +14,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(antal_personer_slut as double) as vaerdi,
-    cast(antal_personer_slut as double) as taeller,
-    cast(null as double) as naevner,
+    cast(antal_personer_slut as double precision) as vaerdi,
+    cast(antal_personer_slut as double precision) as taeller,
+    cast(null as double precision) as naevner,
     false as undertrykt
 from node_periods

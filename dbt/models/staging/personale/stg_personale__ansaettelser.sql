@@ -13,7 +13,7 @@ renamed as (
         nullif(trim(cast(stillingskategori as varchar)), '') as stillingskategori,
         upper(trim(cast(loenform as varchar))) as loenform,
         upper(trim(cast(elev as varchar))) as elev,
-        cast(beskaeftigelsesgrad as double) as beskaeftigelsesgrad,
+        cast(beskaeftigelsesgrad as double precision) as beskaeftigelsesgrad,
         cast(startdato as date) as startdato,
         cast(slutdato as date) as slutdato,
         nullif(trim(cast(fratraedelsesaarsag as varchar)), '') as fratraedelsesaarsag,

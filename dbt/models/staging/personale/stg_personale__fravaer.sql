@@ -12,7 +12,7 @@ renamed as (
         upper(trim(cast(aarsag as varchar))) as aarsag,
         cast(fra_dato as date) as fra_dato,
         cast(til_dato as date) as til_dato,
-        cast(timer_pr_dag as double) as timer_pr_dag,
+        cast(timer_pr_dag as double precision) as timer_pr_dag,
         _file_name,
         _file_sha256,
         cast(_line_number as integer) as _line_number

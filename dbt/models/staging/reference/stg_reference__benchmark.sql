@@ -12,7 +12,7 @@ renamed as (
         -- The file names the KPI by its id from docs/kpis.md, so it joins kpi_values directly.
         lower(trim(cast(kpi as varchar))) as kpi_id,
         cast(aar as integer) as aar,
-        cast(vaerdi as double) as vaerdi,
+        cast(vaerdi as double precision) as vaerdi,
         _file_name,
         _file_sha256,
         cast(_line_number as integer) as _line_number

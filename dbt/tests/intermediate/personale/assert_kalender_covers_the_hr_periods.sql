@@ -12,9 +12,10 @@ periods as (
 ),
 
 period_days as (
-    select cast(unnest(generate_series(foerste_dato, sidste_dato, interval 1 day)) as date) as dato
+    select cast(series.dato as date) as dato
     from periods
-    where foerste_dato is not null
+    cross join lateral {{ date_series('periods.foerste_dato', 'periods.sidste_dato', 'day') }} as series (dato)
+    where periods.foerste_dato is not null
 )
 
 select period_days.dato

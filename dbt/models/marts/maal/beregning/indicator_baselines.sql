@@ -13,7 +13,7 @@ indicators as (
 progress_baselines as (
     select
         indikator_id,
-        any_value(baseline_vaerdi) as baseline_vaerdi
+        {{ same_in_group('baseline_vaerdi') }} as baseline_vaerdi
     from {{ ref('goal_progress') }}
     group by indikator_id
 ),
