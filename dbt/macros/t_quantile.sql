@@ -1,10 +1,38 @@
 {#- The p-quantile of Student's t distribution with df degrees of freedom (df may be
-    fractional). DuckDB: a function registered from scipy.stats by the dbt-duckdb plugin in
-    dagster_project/lib/dbt_functions.py. Another adapter needs its own implementation. -#}
+    fractional), from scipy.stats on every engine: SQL has no t distribution, and a table or
+    a hand-written approximation would be one more thing to get wrong.
+    - DuckDB: a Python function registered on each connection dbt opens by the dbt-duckdb
+      plugin dagster_project/lib/dbt_functions.py (profiles.yml, `plugins`).
+    - PostgreSQL: a PL/Python function created by the on-run-start hook below
+      (create_maalbar_functions); it needs the plpython3u extension and scipy in the server's
+      Python (Debian: postgresql-plpython3-15, python3-scipy). -#}
 {% macro t_quantile(p, df) -%}
-    {{ return(adapter.dispatch('t_quantile', 'maalbar')(p, df)) }}
+    {{ return(adapter.dispatch('t_quantile')(p, df)) }}
+{%- endmacro %}
+
+{% macro default__t_quantile(p, df) -%}
+    maalbar_t_kvantil(cast({{ p }} as double precision), cast({{ df }} as double precision))
 {%- endmacro %}
 
 {% macro duckdb__t_quantile(p, df) -%}
     maalbar_t_kvantil(cast({{ p }} as double), cast({{ df }} as double))
+{%- endmacro %}
+
+{% macro create_maalbar_functions() -%}
+    {{ return(adapter.dispatch('create_maalbar_functions')()) }}
+{%- endmacro %}
+
+{% macro default__create_maalbar_functions() -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__create_maalbar_functions() -%}
+    create extension if not exists plpython3u;
+    create or replace function maalbar_t_kvantil(p double precision, df double precision)
+    returns double precision language plpython3u immutable as $$
+if p is None or df is None or not df > 0:
+    return None
+from scipy.stats import t
+return float(t.ppf(p, df))
+$$;
 {%- endmacro %}

@@ -36,13 +36,23 @@ roles as (
     where units.side = 'indsats' or closure.afstand = 0
 ),
 
-ranked as (
-    select *
+numbered as (
+    select
+        *,
+        row_number() over (
+            partition by omkostningssted, indsats_id
+            order by case rolle when 'indsats' then 1 when 'underliggende' then 2 else 3 end
+        ) as raekke
     from roles
-    qualify row_number() over (
-        partition by omkostningssted, indsats_id
-        order by case rolle when 'indsats' then 1 when 'underliggende' then 2 else 3 end
-    ) = 1
+),
+
+ranked as (
+    select
+        omkostningssted,
+        indsats_id,
+        rolle
+    from numbered
+    where raekke = 1
 )
 
 select

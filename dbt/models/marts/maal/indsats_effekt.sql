@@ -131,11 +131,11 @@ select
         as effekt_hoej,
     case
         when judged.vurdering in ('virker', 'virker_modsat', 'uafklaret')
-            then cast(judged.standardfejl as double)
+            then cast(judged.standardfejl as double precision)
     end as standardfejl,
     case
         when judged.vurdering in ('virker', 'virker_modsat', 'uafklaret')
-            then cast(judged.frihedsgrader as double)
+            then cast(judged.frihedsgrader as double precision)
     end as frihedsgrader,
     judged.vurdering,
     judged.omkostning_kr

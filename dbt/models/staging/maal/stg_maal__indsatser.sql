@@ -16,7 +16,7 @@ renamed as (
         nullif(trim(cast(sammenligning as varchar)), '') as sammenligning,
         cast(startdato as date) as startdato,
         cast(slutdato as date) as slutdato,
-        cast(omkostning_kr as double) as omkostning_kr,
+        cast(omkostning_kr as double precision) as omkostning_kr,
         cast(extraction_date as date) as udtraeksdato,
         _file_name,
         _file_sha256,

@@ -6,9 +6,11 @@
 with
 
 initiatives as (
-    select * from {{ ref('stg_maal__indsatser') }}
+    select snapshot_row.* from {{ ref('stg_maal__indsatser') }} as snapshot_row
     -- Raw holds only the newest catalogue; the filter keeps the rule visible.
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__indsatser') }} as newest
+    )
 ),
 
 cost_centres as (
@@ -32,13 +34,13 @@ listed as (
     select
         indsats_id,
         'indsats' as side,
-        trim(unnest(string_split(omkostningssteder, ','))) as knude
+        trim(unnest({{ split_to_array('omkostningssteder', "','") }})) as knude
     from initiatives
     union all
     select
         indsats_id,
         'sammenligning' as side,
-        trim(unnest(string_split(sammenligning, ','))) as knude
+        trim(unnest({{ split_to_array('sammenligning', "','") }})) as knude
     from initiatives
     where sammenligning is not null
 ),

@@ -6,8 +6,11 @@
 with
 
 initiatives as (
-    select * from {{ ref('stg_maal__indsatser') }}
-    qualify udtraeksdato = max(udtraeksdato) over ()
+    select snapshot_row.* from {{ ref('stg_maal__indsatser') }} as snapshot_row
+    -- Raw holds only the newest catalogue; the filter keeps the rule visible.
+    where snapshot_row.udtraeksdato = (
+        select max(newest.udtraeksdato) from {{ ref('stg_maal__indsatser') }} as newest
+    )
 ),
 
 indicators as (
@@ -39,8 +42,10 @@ numbered as (
         indicators.kpi,
         indicators.enhed,
         indicators.retning,
-        year(initiatives.startdato) * 12 + month(initiatives.startdato) - 1 as start_nr,
-        year(initiatives.slutdato) * 12 + month(initiatives.slutdato) - 1 as slut_nr,
+        cast(extract(year from initiatives.startdato) as integer) * 12
+        + cast(extract(month from initiatives.startdato) as integer) - 1 as start_nr,
+        cast(extract(year from initiatives.slutdato) as integer) * 12
+        + cast(extract(month from initiatives.slutdato) as integer) - 1 as slut_nr,
         horizons.horisont_nr
     from initiatives
     inner join indicators
