@@ -29,6 +29,11 @@ DATABASE = "dbt_portabel"
 # DECIMAL in DOUBLE resp. DECIMAL: the last bits of a few figures differ (at most some 2e-13
 # of the value on the S demo; docs/architecture.md).
 RELATIVE_TOLERANCE = 1e-12
+# An initiative's interval uses the t quantile of the server's own scipy (PL/Python on
+# PostgreSQL, Debian's 1.10 here; the project's 1.17 on DuckDB): releases differ in the
+# quantile's last digits, about 2e-10 of it.
+INTERVAL_TABLES = {"indsats_effekt", "polis_indsatser", "virklis_indsatser"}
+INTERVAL_TOLERANCE = 1e-8
 
 
 def copy_raw(warehouse: Path, url: str, work_dir: Path) -> list[str]:
@@ -138,13 +143,13 @@ def _comparable(value):
     return value
 
 
-def _equal(left: tuple, right: tuple) -> bool:
+def _equal(left: tuple, right: tuple, tolerance: float = RELATIVE_TOLERANCE) -> bool:
     return len(left) == len(right) and all(
         a == b
         or (
             isinstance(a, float)
             and isinstance(b, float)
-            and math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=1e-300)
+            and math.isclose(a, b, rel_tol=tolerance, abs_tol=1e-300)
         )
         for a, b in zip(left, right, strict=True)
     )
@@ -204,20 +209,26 @@ def test_every_mart_equals_duckdbs_row_by_row(postgres_build, reference_run):
                     key=_sort_key,
                 )
                 assert len(left) == len(right), name
-                unmatched = [(a, b) for a, b in zip(left, right, strict=True) if not _equal(a, b)]
+                tolerance = INTERVAL_TOLERANCE if name in INTERVAL_TABLES else RELATIVE_TOLERANCE
+                unmatched = [
+                    (a, b) for a, b in zip(left, right, strict=True) if not _equal(a, b, tolerance)
+                ]
                 if unmatched:
-                    unmatched = _pair_by_exact_values(left, right)
+                    unmatched = _pair_by_exact_values(left, right, tolerance)
                 assert unmatched == [], (name, unmatched[:3])
                 compared += len(left)
                 exact += left == right
     finally:
         duck.close()
     assert compared > 10_000
-    # Most marts are equal to the last bit.
-    assert exact >= len(tables) - 5
+    # Most marts are equal to the last bit: all but a few with sums of doubles, and the
+    # initiatives' intervals.
+    assert exact >= len(tables) - 5 - len(INTERVAL_TABLES)
 
 
-def _pair_by_exact_values(left: list[tuple], right: list[tuple]) -> list:
+def _pair_by_exact_values(
+    left: list[tuple], right: list[tuple], tolerance: float = RELATIVE_TOLERANCE
+) -> list:
     """Rows of left without a row of right equal to them (doubles within the tolerance),
     paired by their values other than doubles."""
 
@@ -230,7 +241,7 @@ def _pair_by_exact_values(left: list[tuple], right: list[tuple]) -> list:
     unmatched = []
     for row in left:
         candidates = remaining.get(key(row), [])
-        match = next((other for other in candidates if _equal(row, other)), None)
+        match = next((other for other in candidates if _equal(row, other, tolerance)), None)
         if match is None:
             unmatched.append((row, candidates[:1]))
         else:
