@@ -70,8 +70,10 @@ class Page(HTMLParser):
             self.meta[attrs["name"]] = attrs.get("content", "")
         elif tag == "a" and "href" in attrs:
             self.links.append(attrs["href"])
-        if tag == "h1" or any(name in attrs for name in self.FIGURE_ATTRS) or (
-            "data-indsats" in attrs
+        if (
+            tag == "h1"
+            or any(name in attrs for name in self.FIGURE_ATTRS)
+            or ("data-indsats" in attrs)
         ):
             self._open.append((tag, attrs, []))
 
@@ -167,8 +169,9 @@ def test_the_expected_year_end_follows_last_years_months():
     year 330 by March: 330 · 1,400 / 300 = 1,540. Without last year's December, linear:
     330 · 12 / 3 = 1,320."""
     values = {
-        ("forbrug_drift", node, f"2025-{m:02d}"): KpiValue(300.0 if m == 12 else 100.0, None,
-                                                           None, False)
+        ("forbrug_drift", node, f"2025-{m:02d}"): KpiValue(
+            300.0 if m == 12 else 100.0, None, None, False
+        )
         for node in ("0100", "0110")
         for m in range(1, 13)
     }
@@ -218,8 +221,11 @@ def test_the_report_never_replaces_a_folder_that_is_not_a_report(tmp_path):
 
 def _expected_pages(db) -> dict[str, tuple[str, str | None]]:
     """file stem -> (niveau, emne) of every page the publication calls for."""
-    expected = {"index": ("indeks", None), "stralis": ("stralis", None),
-                "kvalitet": ("kvalitet", None)}
+    expected = {
+        "index": ("indeks", None),
+        "stralis": ("stralis", None),
+        "kvalitet": ("kvalitet", None),
+    }
     for (code,) in db.execute("SELECT fagudvalg FROM marts.polis_udvalg").fetchall():
         expected[f"polis-{slug(code)}"] = ("polis", code)
     for (node,) in db.execute("SELECT DISTINCT omkostningssted FROM marts.kpi_values").fetchall():
@@ -359,10 +365,9 @@ def _check_derived(db, attrs: dict, text: str) -> None:
         """,
         {"node": node, "year": str(year), "last": str(year - 1), "horizon": horizon},
     ).fetchone()
-    if complete and previous and same:
-        expected = so_far * previous / same
-    else:
-        expected = so_far * 12 / horizon
+    # Last year's monthly profile, or a straight line without a complete year before.
+    profile = previous / same if complete and previous and same else 12 / horizon
+    expected = so_far * profile
     shown = {
         "forventet_aarsresultat": format_figure(expected, "kr."),
         "forventet_afvigelse": format_figure(budget - expected, "kr."),
@@ -386,8 +391,11 @@ def test_no_suppressed_figure_is_shown(pages, db):
     shown = 0
     for name, page in pages.items():
         for attrs, text in page.figures:
-            key = (attrs.get("data-kpi"), attrs.get("data-omkostningssted"),
-                   attrs.get("data-periode"))
+            key = (
+                attrs.get("data-kpi"),
+                attrs.get("data-omkostningssted"),
+                attrs.get("data-periode"),
+            )
             if key in suppressed:
                 shown += 1
                 assert attrs.get("data-undertrykt") == "true", (name, attrs, text)
@@ -407,8 +415,10 @@ def test_no_page_has_a_wcag_21_aa_violation(browser, folder, pages):
         page.goto((folder / f"{name}.html").as_uri())
         result = axe.run(
             page,
-            options={"runOnly": {"type": "tag", "values": WCAG_21_AA},
-                     "resultTypes": ["violations"]},
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_21_AA},
+                "resultTypes": ["violations"],
+            },
         )
         violations = result.response["violations"]
         if violations:
@@ -461,7 +471,10 @@ def test_a_run_with_nothing_new_writes_a_missing_report_and_ends_with_its_path(
     shutil.copytree(reference_run, data, symlinks=True)
     shutil.rmtree(data / "published" / "rapport")
     done = subprocess.run(
-        [MAALBAR, "run"], env=maalbar_env(data, demo_landing), capture_output=True, text=True,
+        [MAALBAR, "run"],
+        env=maalbar_env(data, demo_landing),
+        capture_output=True,
+        text=True,
         timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -475,17 +488,62 @@ def test_a_run_with_nothing_new_writes_a_missing_report_and_ends_with_its_path(
 
 INITIATIVES = [
     # indsats, titel, mål, indikator, før, efter, T, C, means, effekt [lav; høj], vurdering, kr.
-    ("IN01", "Tidlig dialog ved sygefravær", "M06", "I13", ("2025-01", "2025-12"),
-     ("2026-02", "2026-10"), 4, 11, (7.9, 6.8, 6.4, 6.3), (-1.0, -1.7, -0.3), "virker",
-     450000.0),
-    ("IN02", "Fast vikarkorps", "M06", "I13", ("2025-03", "2026-02"), ("2026-04", "2026-10"),
-     3, 11, (7.2, 7.0, 6.5, 6.1), (0.2, -0.9, 1.3), "uafklaret", 1200000.0),
-    ("IN03", "Mødepligt og opfølgning", "M05", "I11", ("2025-01", "2025-12"),
-     ("2026-02", "2026-10"), 6, 8, (6.2, 6.6, 6.3, 6.4), (0.3, 0.1, 0.5), "virker_modsat",
-     80000.0),
-    ("IN04", "Indkøbsaftale for dagplejen", "M07", "I16", ("2025-09", "2026-08"),
-     ("2026-10", "2026-10"), 5, 0, (None, None, None, None), (None, None, None), "for_tidligt",
-     None),
+    (
+        "IN01",
+        "Tidlig dialog ved sygefravær",
+        "M06",
+        "I13",
+        ("2025-01", "2025-12"),
+        ("2026-02", "2026-10"),
+        4,
+        11,
+        (7.9, 6.8, 6.4, 6.3),
+        (-1.0, -1.7, -0.3),
+        "virker",
+        450000.0,
+    ),
+    (
+        "IN02",
+        "Fast vikarkorps",
+        "M06",
+        "I13",
+        ("2025-03", "2026-02"),
+        ("2026-04", "2026-10"),
+        3,
+        11,
+        (7.2, 7.0, 6.5, 6.1),
+        (0.2, -0.9, 1.3),
+        "uafklaret",
+        1200000.0,
+    ),
+    (
+        "IN03",
+        "Mødepligt og opfølgning",
+        "M05",
+        "I11",
+        ("2025-01", "2025-12"),
+        ("2026-02", "2026-10"),
+        6,
+        8,
+        (6.2, 6.6, 6.3, 6.4),
+        (0.3, 0.1, 0.5),
+        "virker_modsat",
+        80000.0,
+    ),
+    (
+        "IN04",
+        "Indkøbsaftale for dagplejen",
+        "M07",
+        "I16",
+        ("2025-09", "2026-08"),
+        ("2026-10", "2026-10"),
+        5,
+        0,
+        (None, None, None, None),
+        (None, None, None),
+        "for_tidligt",
+        None,
+    ),
 ]
 
 
@@ -505,9 +563,20 @@ def with_findings(published, tmp_path_factory) -> Path:
         "foer_sammenligning DOUBLE, efter_sammenligning DOUBLE, effekt DOUBLE, "
         "effekt_lav DOUBLE, effekt_hoej DOUBLE, vurdering VARCHAR, omkostning_kr DOUBLE)"
     )
-    for ident, title, goal, indicator, before, after, t, c, means, effect, verdict, cost in (
-        INITIATIVES
-    ):
+    for (
+        ident,
+        title,
+        goal,
+        indicator,
+        before,
+        after,
+        t,
+        c,
+        means,
+        effect,
+        verdict,
+        cost,
+    ) in INITIATIVES:
         con.execute(
             "INSERT INTO marts.indsats_effekt VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
             "?, ?, ?, ?, ?)",
@@ -517,16 +586,16 @@ def with_findings(published, tmp_path_factory) -> Path:
     con.execute(
         "INSERT INTO meta.check_results VALUES (?, 'marts.leon_enhedsomkostning', 'gx_suite', "
         "'expect_column_values_to_be_between', 'enhedsomkostning_kr', false, "
-        "'{\"unexpected_count\": 1, \"partial_unexpected_list\": [{\"omkostningssted\": "
-        "\"0112\", \"periode\": \"2025-03\", \"enhedsomkostning_kr\": -6000}]}', "
+        '\'{"unexpected_count": 1, "partial_unexpected_list": [{"omkostningssted": '
+        '"0112", "periode": "2025-03", "enhedsomkostning_kr": -6000}]}\', '
         "now(), 'warning')",
         [run_id],
     )
     con.execute(
         "INSERT INTO meta.check_results VALUES ('earlier-run-0001', 'raw.posteringer', "
         "'gx_suite', 'expect_column_values_to_not_be_null', 'omkostningssted', false, "
-        "'{\"unexpected_count\": 2, \"partial_unexpected_list\": [{\"file_name\": "
-        "\"posteringer_202609.csv\", \"line_number\": 17}]}', TIMESTAMP '2026-11-03 06:02:11', "
+        '\'{"unexpected_count": 2, "partial_unexpected_list": [{"file_name": '
+        '"posteringer_202609.csv", "line_number": 17}]}\', TIMESTAMP \'2026-11-03 06:02:11\', '
         "'blocking')"
     )
     file_name, sha = con.execute(
@@ -562,9 +631,7 @@ def with_findings(published, tmp_path_factory) -> Path:
 def test_initiatives_show_their_verdict_and_interval_under_their_goal(with_findings, pages):
     assert not any(page.initiatives for page in pages.values())  # none published, none shown
     found = pages_of(with_findings)
-    committee = {
-        attrs["data-indsats"]: text for attrs, text in found["polis-buu"].initiatives
-    }
+    committee = {attrs["data-indsats"]: text for attrs, text in found["polis-buu"].initiatives}
     assert set(committee) == {"IN01", "IN02", "IN03", "IN04"}
     assert "Tidlig dialog ved sygefravær" in committee["IN01"]
     assert "-1,0 procentpoint (95 %-interval fra -1,7 til -0,3)" in committee["IN01"]

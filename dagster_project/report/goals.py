@@ -66,7 +66,7 @@ def indicator_view(
         ),
         "fremdrift": cells.plain(row["fremdrift_pct"], "%", "–"),
         "forventet_fremdrift": cells.plain(row["forventet_fremdrift_pct"], "%", "–"),
-        "prognose": cells.plain(row["forventet_vaerdi_ved_maal"], unit, "For få værdier"),
+        "prognose": cells.plain(row["forventet_vaerdi_ved_maal"], unit, "Ingen prognose endnu"),
     }
     chart, caption, legend = _indicator_chart(row, shown, forecast, chart_id)
     return IndicatorView(row, chart, caption, legend, key, table)
