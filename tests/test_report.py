@@ -247,6 +247,13 @@ def test_the_run_wrote_a_page_and_an_a4_pdf_for_everything_published(folder, pag
         for sheet in pdf.pages:
             size = (float(sheet.mediabox.width), float(sheet.mediabox.height))
             assert size == pytest.approx(A4_POINTS, abs=0.5), (name, size)
+        # Tagged for screen readers, in Danish, titled.
+        assert (
+            pdf.trailer["/Root"]["/MarkInfo"]["/Marked"]
+            and "/StructTreeRoot" in (pdf.trailer["/Root"])
+        ), name
+        assert pdf.trailer["/Root"]["/Lang"] == "da-DK", name
+        assert pdf.metadata.title.startswith(page.h1), (name, pdf.metadata.title)
         # The same page: its title is on the PDF's first sheet.
         first = " ".join(pdf.pages[0].extract_text().split())
         assert page.h1 and page.h1 in first, (name, page.h1, first[:200])
@@ -649,7 +656,7 @@ def test_the_quality_page_names_what_blocked_warned_and_was_rejected(with_findin
     text = (with_findings / "kvalitet.html").read_text(encoding="utf-8")
     blocked = text.split('id="blokeret"')[1].split('id="advarsler"')[0]
     assert "earlier-" in blocked and "raw.posteringer" in blocked
-    assert "omkostningssted: må ikke være tom" in blocked and "line_number 17" in blocked
+    assert "omkostningssted: må ikke være tom" in blocked and "linje 17" in blocked
     assert "posteringer_202611.csv" in blocked and "5 fields, the header has 8" in blocked
     warned = text.split('id="advarsler"')[1].split('id="afviste"')[0]
     assert "marts.leon_enhedsomkostning" in warned

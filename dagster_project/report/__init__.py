@@ -2,7 +2,7 @@
 beside each page, rendered from the published database only (docs/report.md).
 
 `build(published, out)` is what `maalbar report` and the pipeline's `published/rapport`
-asset call. The report's libraries (Jinja2, WeasyPrint) are imported here and in the
+asset call. The report's libraries (Jinja2, Typst) are imported here and in the
 modules below, never by the pipeline's own modules, so a run that does not write the
 report does not load them.
 """
@@ -39,21 +39,19 @@ def build(published: Path, out: Path) -> Report:
     new = out.with_name(f".{out.name}.new-{os.getpid()}-{time.time_ns()}")
     new.mkdir()
     try:
-        # The PDF workers start first: they load WeasyPrint while the pages are rendered.
-        with pdf.Workers(site.STATIC / site.STYLESHEET) as pdfs:
-            pub = load(published)
-            pages = [
-                *polis.pages(pub),
-                *stralis.pages(pub),
-                *virklis.pages(pub),
-                *kvalitet.pages(pub),
-            ]
-            pages.insert(0, forside.page(pub, pages))
-            common = {
-                "kommune": pub.root.navn,
-                "publication": {"run_id": pub.run_id, "published_at": pub.published_at},
-            }
-            pdfs.write_all(site.render(pages, common, new))
+        pub = load(published)
+        pages = [
+            *polis.pages(pub),
+            *stralis.pages(pub),
+            *virklis.pages(pub),
+            *kvalitet.pages(pub),
+        ]
+        pages.insert(0, forside.page(pub, pages))
+        common = {
+            "kommune": pub.root.navn,
+            "publication": {"run_id": pub.run_id, "published_at": pub.published_at},
+        }
+        pdf.write_all(site.render(pages, common, new), pub.published_at)
         (new / site.MARKER).write_text(f"{pub.run_id}\n")
         site.swap_in(new, out)
     except BaseException:

@@ -2,10 +2,9 @@
 
 Drawn here in a few hundred lines rather than by a charting library: the report has some 200
 charts at every scale (one per goal indicator, a few small multiples per STRALIS section, one
-per VIRKLIS unit), and each one is drawn again by WeasyPrint for the PDF. Measured on a goal
-indicator's chart (docs/report.md): Altair with vl-convert takes some 85 ms to make it, and
-its SVG of 145 elements (each tick and label a group) 58 ms of WeasyPrint's layout; this
-module draws it in 0.1 ms as 61 elements, which WeasyPrint lays out in 23 ms. The axis
+per VIRKLIS unit), drawn for the HTML page and again for the PDF. Measured on a goal
+indicator's chart (docs/report.md): Altair with vl-convert takes some 85 ms to make it, as
+145 elements (each tick and label a group); this module 0.1 ms, as 61 elements. The axis
 labels use the same Danish number format and rounding as the tables (`lib/formatting.py`).
 
 Every chart is an `<svg role="img">` named by its `<title>`; the page puts a sentence saying

@@ -36,7 +36,7 @@ def page(pub: Publication, pages: list[Page]) -> Page:
         name="index",
         template="index.html.j2",
         niveau="indeks",
-        title="Rapport",
+        title=f"Ledelsesinformation for {pub.root.navn}",
         context={
             "committees": committees,
             "stralis": "stralis" in names,

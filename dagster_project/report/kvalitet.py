@@ -42,6 +42,8 @@ FILE_STATUS = {
 }
 SEVERITY = {"blocking": "Blokerende", "warning": "Advarsel"}
 REJECTED_SHOWN = 20  # rejected rows shown per file; the rest are counted
+# The keys a check's rows are named by, in words where they are not column names.
+KEYS = {"file_name": "fil", "line_number": "linje"}
 
 
 def rule_text(expectation: str, column: str | None) -> str:
@@ -72,10 +74,12 @@ def observed_text(observed: str | None) -> str:
         shown = []
         for example in examples[:5]:
             if isinstance(example, dict):
-                shown.append(", ".join(f"{key} {value}" for key, value in example.items()))
+                shown.append(
+                    ", ".join(f"{KEYS.get(key, key)} {value}" for key, value in example.items())
+                )
             else:
                 shown.append(str(example))
-        parts.append("fx " + "; ".join(shown))
+        parts.append("Fx " + "; ".join(shown))
     if found.get("exception"):
         parts.append(f"fejl: {found['exception']}")
     return ". ".join(parts) or observed

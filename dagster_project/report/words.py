@@ -16,16 +16,17 @@ class Status:
     code: str
     word: str
     shape: str
+    colour: str  # of its icon, and of a goal card's edge
 
 
 STATUS = {
     s.code: s
     for s in (
-        Status("naaet", "Nået", "flueben"),
-        Status("paa_sporet", "På sporet", "cirkel"),
-        Status("i_risiko", "I risiko", "trekant"),
-        Status("ikke_paa_sporet", "Ikke på sporet", "kryds"),
-        Status("ingen_data", "Ingen data", "streg"),
+        Status("naaet", "Nået", "flueben", "#00703c"),
+        Status("paa_sporet", "På sporet", "cirkel", "#1d70b8"),
+        Status("i_risiko", "I risiko", "trekant", "#b35900"),
+        Status("ikke_paa_sporet", "Ikke på sporet", "kryds", "#b21f1f"),
+        Status("ingen_data", "Ingen data", "streg", "#505a5f"),
     )
 }
 
@@ -34,11 +35,11 @@ STATUS = {
 VERDICT = {
     s.code: s
     for s in (
-        Status("virker", "Virker", "flueben"),
-        Status("virker_modsat", "Virker modsat", "kryds"),
-        Status("uafklaret", "Uafklaret", "cirkel"),
-        Status("for_tidligt", "For tidligt at sige", "streg"),
-        Status("kan_ikke_vurderes", "Kan ikke vurderes", "streg"),
+        Status("virker", "Virker", "flueben", "#00703c"),
+        Status("virker_modsat", "Virker modsat", "kryds", "#b21f1f"),
+        Status("uafklaret", "Uafklaret", "cirkel", "#1d70b8"),
+        Status("for_tidligt", "For tidligt at sige", "streg", "#505a5f"),
+        Status("kan_ikke_vurderes", "Kan ikke vurderes", "streg", "#505a5f"),
     )
 }
 
