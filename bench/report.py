@@ -18,6 +18,8 @@ NO_CHANGE_S_SECONDS = 20.0
 L_PEAK_MIB = 8 * 1024
 # Issue 33: publishing the M demo's marts to PostgreSQL.
 POSTGRES_M_SECONDS = 15.0
+# Issue 28: the report (HTML and a PDF per page) of the M demo's publication.
+M_REPORT_SECONDS = 10.0
 
 
 def machine() -> dict:
@@ -161,6 +163,16 @@ def targets(results: dict) -> list[dict]:
     else:
         peak = max(_peak(run) or 0 for run in runs_l)
         add("L peak memory", wanted, f"{peak / 1024:.2f} GiB", peak <= L_PEAK_MIB)
+
+    report_m = results["scales"].get("M", {}).get("report")
+    wanted = f"≤ {M_REPORT_SECONDS:g} s"
+    if report_m is None:
+        add("M report", wanted, None, None)
+    elif not _ok(report_m):
+        add("M report", wanted, "report failed", False)
+    else:
+        seconds = report_m["wall_seconds"]
+        add("M report", wanted, f"{seconds:.1f} s", seconds <= M_REPORT_SECONDS)
 
     add(*_growth(results))
 
@@ -335,6 +347,7 @@ def markdown(results: dict) -> str:
         "",
     ]
     lines += _stack_section(results)
+    lines += _report_section(results)
     for scale, error in results.get("errors", {}).items():
         lines += [f"## Scale {scale}", "", f"Not measured: the harness stopped on {error}", ""]
     for scale, entry in results["scales"].items():
@@ -374,6 +387,38 @@ def _stack_section(results: dict) -> list[str]:
             "",
         ]
     return lines
+
+
+def _report_section(results: dict) -> list[str]:
+    """`maalbar report` on each scale's cold publication (bench/README.md)."""
+    rows = []
+    for scale, entry in results["scales"].items():
+        measured = entry.get("report")
+        if measured:
+            rows.append(
+                [
+                    scale,
+                    _seconds(measured),
+                    str(measured.get("pages") or "–"),
+                    str(measured.get("pdfs") or "–"),
+                    _mib(_highest(measured, "peak_group_mib")),
+                    str(measured.get("load_average_before")),
+                ]
+            )
+    if not rows:
+        return []
+    return [
+        "## The report",
+        "",
+        "`maalbar report` on the publication of the cold run: every page's HTML and its A4 "
+        "PDF, in a process of its own.",
+        "",
+        *_md_table(
+            ["scale", "seconds", "pages", "PDFs", "peak MiB (all)", "load average before"],
+            rows,
+        ),
+        "",
+    ]
 
 
 def _contention_note(results: dict) -> list[str]:

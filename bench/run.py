@@ -182,6 +182,8 @@ def step_category(step_key: str) -> str:
         return "dbt build"
     if step_key.startswith(("ingest", "raw__")):
         return "ingest"
+    if "rapport" in step_key:
+        return "report"
     if "publish" in step_key:
         return "publish"
     return "other steps"
@@ -529,6 +531,36 @@ def bench_stack(args, use_gnu_time: bool) -> dict:
     return kept
 
 
+# ----------------------------------------------------------------------------------- report
+
+
+def report_run(label: str, paths: dict[str, Path], args, use_gnu_time: bool) -> dict:
+    """`maalbar report` on the data folder the cold run left, into a folder of its own:
+    HTML and a PDF per page, from the publication only."""
+    out = paths["scale"] / "rapport"
+    measured = measure.run_measured(
+        [*maalbar_command(), "report", "--out", str(out)],
+        env=child_env(paths["data"], paths["landing"]),
+        cwd=PROJECT_ROOT,
+        output_path=paths["scale"] / "output" / f"{label}.txt",
+        timeout=args.timeout,
+        use_gnu_time=use_gnu_time,
+    )
+    result = measured.to_dict()
+    result["ok"] = measured.ok
+    result["pages"] = len(list(out.glob("*.html"))) if measured.ok else None
+    result["pdfs"] = len(list(out.glob("*.pdf"))) if measured.ok else None
+    state = "ok" if measured.ok else "FAILED"
+    log(
+        f"  {label}: {state}, {measured.wall_seconds:.1f} s, {result['pages']} pages, "
+        f"peak {measured.peak_group_mib} MiB (all)"
+    )
+    if not measured.ok:
+        for line in measured.output_tail.splitlines()[-8:]:
+            log(f"    | {line}")
+    return result
+
+
 # ------------------------------------------------------------------------------------ scale
 
 
@@ -603,6 +635,13 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
 
     cold = entry["runs"]["cold"] = repeated(count, cold_once, "wall_seconds")
     entry["raw_rows"] = raw_rows(warehouse) if warehouse.exists() else {}
+    if cold.get("ok"):
+
+        def report_once(number: int) -> dict:
+            log(f"{scale}: the report of the cold run's publication{_nth(number, count)}")
+            return report_run(label_of("report", number, count), paths, args, use_gnu_time)
+
+        entry["report"] = repeated(count, report_once, "wall_seconds")
     entry["floor"]["cold"] = floors("cold", ingest_and_transform(landed, cold))
 
     # Each incremental run starts from the data folder the cold run left.
@@ -751,6 +790,7 @@ def main(argv: list[str] | None = None) -> int:
     report.print_table(results)
     print(f"\nwrote {md_path} and {json_path}")
     runs = [run for entry in results["scales"].values() for run in entry["runs"].values()]
+    runs += [entry["report"] for entry in results["scales"].values() if "report" in entry]
     failed = (
         results.get("errors")
         or any(not run.get("ok") for run in runs)

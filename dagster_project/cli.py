@@ -1,5 +1,5 @@
-"""`maalbar demo | run | status | explain | withdraw | restore | prepare`: the commands of
-published.md."""
+"""`maalbar demo | run | report | status | explain | withdraw | restore | prepare`: the
+commands of published.md."""
 
 from __future__ import annotations
 
@@ -132,12 +132,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     for warning in outcome.warnings:
         print(f"warning: {warning}")
     if outcome.success:
+        from dagster_project import report
+
+        rapport = settings.published_dir / "rapport"
+        if not report.is_current(settings.published_path, rapport):
+            # A run that found nothing new ran no job: the report of a publication made
+            # before the report existed, or of one whose report was removed, is written here.
+            report.build(settings.published_path, rapport)
         print(f"published database: {settings.published_path}")
+        print(f"data quality:       {rapport / 'kvalitet.html'}")
         print(f"dbt docs:           {settings.docs_dir / 'dbt' / 'static_index.html'}")
-        print(f"data quality:       {settings.docs_dir / 'kvalitet.html'}")
         print(f"GX data docs:       {settings.docs_dir / 'gx' / 'index.html'}")
         for line in outcome.notes:
             print(line)
+        # Last, where a person looks first: the pages to open.
+        print(f"report:             {rapport / 'index.html'}")
         return 0
     for line in outcome.notes:
         print(line, file=sys.stderr)
@@ -145,6 +154,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     for reason in outcome.reasons:
         print(f"  - {reason}", file=sys.stderr)
     return 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from dagster_project import report
+
+    settings = config.settings()
+    out = Path(args.out) if args.out else settings.published_dir / "rapport"
+    try:
+        done = report.build(settings.published_path, out)
+    except (FileNotFoundError, FileExistsError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    print(f"report ({done.pages} pages, each with a PDF) in {done.seconds:.1f} s: {done.index}")
+    return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -209,6 +232,17 @@ def main(argv: list[str] | None = None) -> int:
         "landing folder holds the demo municipality's files and nothing else",
     )
     run.set_defaults(func=cmd_run)
+
+    report = commands.add_parser(
+        "report",
+        help="write the POLIS, STRALIS and VIRKLIS report (HTML and PDF) of the publication",
+    )
+    report.add_argument(
+        "--out",
+        help="the folder to write, replaced as a whole (default: "
+        "$MAALBAR_DATA_DIR/published/rapport)",
+    )
+    report.set_defaults(func=cmd_report)
 
     status = commands.add_parser("status", help="recent files of the ledger and their state")
     status.add_argument("--limit", type=int, default=30)

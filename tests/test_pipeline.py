@@ -189,7 +189,7 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     }
     assert "marts.kpi_values" in {d["name"] for d in jobs["publish"]["inputs"]}
     assert jobs["dbt.kpi_values"]["inputs"]
-    assert (settings.data_dir / "docs" / "kvalitet.html").exists()
+    assert (settings.published_dir / "rapport" / "kvalitet.html").exists()
     assert (settings.data_dir / "docs" / "dbt" / "static_index.html").exists()
     # GX Data Docs: one page per raw file and per published mart validated in the run, and the
     # published check results name every published mart's schema check.
@@ -460,8 +460,8 @@ def test_refunds_larger_than_spending_publish_with_a_warning(pipeline, capsys):
     for named in ("expect_column_values_to_be_between(enhedsomkostning_kr)", "0112", "-6000"):
         assert named in line
     assert "published database:" in out
-    report = (settings.docs_dir / "kvalitet.html").read_text(encoding="utf-8")
-    warnings = report.split("<h2>Advarsler</h2>")[1].split("<h2>Kontroller</h2>")[0]
+    report = (settings.published_dir / "rapport" / "kvalitet.html").read_text(encoding="utf-8")
+    warnings = report.split('id="advarsler"')[1].split('id="afviste"')[0]
     assert "enhedsomkostning_kr" in warnings and "0112" in warnings and "2025-03" in warnings
 
 

@@ -1,13 +1,11 @@
-"""Documentation built with each run: the dbt docs site and the data-quality report."""
+"""Documentation built with each run: the dbt docs site and the GX Data Docs."""
 
-import html
 import json
 import os
 import shutil
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from dagster_project.defs.transform import dbt_resource
 from dagster_project.lib import config, warehouse
@@ -98,83 +96,14 @@ def _render(settings: config.Settings, run_id: str):
     return len(rows), pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
 
 
-SEVERITY_DA = {"blocking": "blokerende", "warning": "advarsel"}
-
-
-def write_quality_report(published: Path, target: Path) -> int:
-    """An HTML page of the checks behind the current publication, for auditors: the
-    warnings (plausibility rules that failed, each with the rows it found) first."""
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        run_id = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
-        checks = con.execute(
-            "SELECT asset, check_name, expectation, column_name, coalesce(severity, 'blocking'), "
-            "passed, observed "
-            "FROM meta.check_results WHERE run_id = ? ORDER BY asset, check_name, expectation",
-            [run_id],
-        ).fetchall()
-        # A withdrawn file's reason is the withdrawal's: who, when and why.
-        withdrawal = (
-            "CASE WHEN status = 'withdrawn' THEN 'trukket tilbage af ' || withdrawn_by || ' "
-            "' || strftime(withdrawn_at, '%d-%m-%Y %H:%M') || ': ' || withdrawn_reason END"
-            if warehouse.has_column(con, "meta", "file_ledger", "withdrawn_at")
-            else "NULL"
-        )
-        files = con.execute(
-            "SELECT file_name, status, rows_accepted, rows_rejected, "
-            f"coalesce({withdrawal}, reason, '') "
-            "FROM meta.file_ledger ORDER BY seen_at DESC, file_name"
-        ).fetchall()
-    finally:
-        con.close()
-
-    def table(headers, rows) -> str:
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
-            for row in rows
-        )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    checks = [
-        (*row[:4], SEVERITY_DA.get(row[4], row[4]), "ja" if row[5] else "nej", row[6])
-        for row in checks
-    ]
-    warnings = [row for row in checks if row[5] == "nej" and row[4] == "advarsel"]
-    failed = sum(1 for row in checks if row[5] == "nej") - len(warnings)
-    headers = ["aktiv", "kontrol", "forventning", "kolonne", "alvor", "bestået", "observeret"]
-    warning_section = (
-        "<p>Plausibilitetsregler, der ikke holdt. Tallene er publiceret; se efter, om "
-        "leverancen er rigtig.</p>" + table(headers, warnings)
-        if warnings
-        else "<p>Ingen advarsler.</p>"
-    )
-    page = f"""<!doctype html><html lang="da"><meta charset="utf-8">
-<title>Maalbar datakvalitet</title>
-<style>body{{font-family:sans-serif;margin:2em}}td,th{{border:1px solid #ccc;padding:2px 6px;
-font-size:13px;text-align:left}}table{{border-collapse:collapse}}</style>
-<h1>Datakvalitet for publikationen</h1>
-<p>Kørsel {html.escape(run_id)}: {len(checks)} kontroller, {failed} blokerende fejlede,
-{len(warnings)} {"advarsel" if len(warnings) == 1 else "advarsler"}.</p>
-<h2>Advarsler</h2>
-{warning_section}
-<h2>Kontroller</h2>
-{table(headers, checks)}
-<h2>Filer</h2>
-{table(["fil", "status", "rækker godkendt", "rækker afvist", "årsag"], files)}
-</html>"""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(page, encoding="utf-8")
-    return len(checks)
-
-
 @dg.asset(
     key=dg.AssetKey(["docs", "site"]),
     deps=[dg.AssetKey(["published", "maalbar"])],
     group_name="publish",
     kinds={"html"},
-    description="The dbt docs site (lineage, every column described), the GX Data Docs of "
-    "the run's validations and the data-quality report of the current publication.",
+    description="The dbt docs site (lineage, every column described) and the GX Data Docs of "
+    "the run's validations. The readable data-quality page is the report's "
+    "(published/rapport/kvalitet.html).",
 )
 def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = config.settings()
@@ -183,8 +112,6 @@ def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         begin_gx_docs(settings, context.run_id)
     dbt_docs = settings.docs_dir / "dbt"
     rebuilt = build_dbt_docs(dbt_docs)
-    report = settings.docs_dir / "kvalitet.html"
-    checks = write_quality_report(settings.published_path, report)
     gx_docs = build_gx_docs(settings, context.run_id)
     with warehouse.connect(settings, read_only=True) as con:
         loaded = con.execute(
@@ -200,9 +127,7 @@ def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         metadata={
             "dbt_docs": dg.MetadataValue.path(str(dbt_docs / "static_index.html")),
             "dbt_docs_rebuilt": rebuilt,
-            "quality_report": dg.MetadataValue.path(str(report)),
             "gx_data_docs": dg.MetadataValue.path(str(gx_docs)),
-            "checks": checks,
             "openlineage_events": dg.MetadataValue.path(str(lineage)),
             "openlineage_event_count": events,
         }

@@ -78,3 +78,13 @@ def format_date(day: date | datetime) -> str:
     if isinstance(day, datetime):
         text += f" kl. {day:%H.%M}"
     return text
+
+
+def format_period(period: str) -> str:
+    """A published period as a reader writes it: `2026-10` → `oktober 2026`, `2026-Q3` →
+    `3. kvartal 2026`, `2026` → `2026`. Anything else is returned as it is."""
+    if len(period) == 7 and period[4] == "-" and period[5:].isdigit():
+        return f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"
+    if len(period) == 7 and period[4:6] == "-Q":
+        return f"{period[6]}. kvartal {period[:4]}"
+    return period
