@@ -17,6 +17,7 @@ from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import published_contracts, published_descriptions
 from dagster_project.lib.fingerprint import input_fingerprint
+from dagster_project.lib.modes import open_like
 
 # BI drivers lag the DuckDB library; this storage version opens in DuckDB 1.4 and later.
 STORAGE_COMPATIBILITY = "v1.4.0"
@@ -290,6 +291,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     export = settings.published_dir / f"parquet-{context.run_id}"
     shutil.rmtree(export, ignore_errors=True)
     export_parquet(candidate, export)
+    # Owner-only, unless published/ has been opened to BI readers (docs/operations.md).
+    open_like(candidate, settings.published_dir)
+    open_like(export, settings.published_dir)
     swap_in(candidate, settings.published_path)
     swap_parquet(settings, export)
     from dagster_project.defs.transform import record_build
