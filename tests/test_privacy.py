@@ -163,6 +163,10 @@ def test_no_file_under_the_data_folder_holds_a_cpr_number_of_the_landed_files(
     assert len(numbers) > 1000
     hits, kinds = cpr_findings(reference_run, numbers)
     assert hits == []
+    # Nor the key, which only the environment of the run holds.
+    for path in reference_run.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            assert KEY.encode() not in path.read_bytes(), path
     # Every kind of file was read: the warehouse and publication, the Parquet export, the
     # run history, and the kept copies with the logs and documents as bytes.
     assert kinds["duckdb"] >= 2 and kinds["parquet"] >= 10 and kinds["sqlite"] >= 1
@@ -205,6 +209,34 @@ def test_published_files_follow_the_access_of_the_published_folder(tmp_path):
     assert stat.S_IMODE(database.stat().st_mode) == 0o640
     assert stat.S_IMODE(export.stat().st_mode) == 0o750
     assert stat.S_IMODE((export / "kpi_values.parquet").stat().st_mode) == 0o640
+
+
+def test_the_publication_leaves_out_the_values_of_rejected_person_level_rows(data_settings):
+    from dagster_project.defs.publish import _published_columns
+
+    con = duckdb.connect(str(data_settings.warehouse_path))
+    try:
+        loader.ensure_tables(con, ALL_SPECS)
+        for name, table in (
+            ("posteringer_202501.csv", "posteringer"),
+            ("fravaer_2025_x.csv", "fravaer"),
+        ):
+            ledger.record(con, name, "s", source="x", raw_table=table, status=ledger.LOADED)
+            con.execute(
+                "INSERT INTO meta.rejected_rows VALUES (?, 's', 2, 'c', '0040001', 'bad', 'r')",
+                [name],
+            )
+    finally:
+        con.close()
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH '{data_settings.warehouse_path}' AS wh (READ_ONLY)")
+        assert con.execute(
+            f"SELECT file_name, value FROM (SELECT * {_published_columns('meta', 'rejected_rows')} "
+            "FROM wh.meta.rejected_rows) ORDER BY 1"
+        ).fetchall() == [("fravaer_2025_x.csv", None), ("posteringer_202501.csv", "0040001")]
+    finally:
+        con.close()
 
 
 # --- The kept copy of an HR file, byte for byte ----------------------------------------------

@@ -42,10 +42,15 @@ FROZEN = dg.AssetKey(["meta", "frozen_kpi_values"])
 def retention_step(context: dg.AssetExecutionContext):
     from dagster_project.defs.ingest.assets import ALL_SPECS
     from dagster_project.defs.quality import store_outcomes
+    from dagster_project.lib.migrate import migrate
     from expectations.runner import WARNING, ExpectationOutcome
 
     settings = config.settings()
     period = retention.months()
+    # A run the Dagster daemon starts upgrades a data folder an earlier version wrote, as
+    # `maalbar run` does before its job (at once, when that has done it already).
+    for line in migrate(settings):
+        context.log.info(line)
     specs = {spec.table: spec for spec in ALL_SPECS}
     with warehouse.connect(settings) as con:
         done = retention.apply(con, settings, context.run_id, specs, period)
