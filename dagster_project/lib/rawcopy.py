@@ -97,7 +97,7 @@ def pseudonymised(spec: FileSpec, data: bytes) -> bytes:
     pseudonym.MissingKey without the key."""
     key = pseudonym.key_or_refuse()
     try:
-        original = _read(spec, data)
+        original = read(spec, data)
     except FileRejected as err:
         raise NotKept(str(err)) from None
     decoded = decode(data)
@@ -113,7 +113,7 @@ def pseudonymised(spec: FileSpec, data: bytes) -> bytes:
     content = _encode(text, decoded.encoding)
     # The copy must read as the delivered file does, row for row and line for line.
     try:
-        copy = _read(spec, content)
+        copy = read(spec, content)
     except FileRejected as err:
         raise NotKept(f"its copy would not parse: {err}") from None
     transform = pseudonym.pseudonymise_column(column)
@@ -130,20 +130,21 @@ def trim(spec: FileSpec, data: bytes, lines: set[int]) -> bytes | None:
     """The copy without the rows starting on `lines`: each becomes empty lines (as many as it
     spans), every other byte as it was. None: no row is left."""
     decoded = decode(data)
-    before = _read(spec, data).table
+    before = read(spec, data).table
     keep_row = [line not in lines for line in before.column(LINE_COLUMN).to_pylist()]
     if not any(keep_row):
         return None
     text = _rewrite_rows(decoded.text, None, blank=lines)
     content = _encode(text, decoded.encoding)
-    after = _read(spec, content).table
+    after = read(spec, content).table
     wanted = before.filter(pa.array(keep_row))
     if not wanted.equals(after):
         raise NotKept("its rows could not be removed line for line")
     return content
 
 
-def _read(spec: FileSpec, data: bytes) -> CsvTable:
+def read(spec: FileSpec, data: bytes) -> CsvTable:
+    """A file's (or a kept copy's) rows as the loader reads them, as text."""
     return read_table(data, spec.required_columns, spec.optional_columns)
 
 

@@ -12,7 +12,8 @@ Each run, after the files have loaded and before dbt builds (`defs/retention.py`
    publication into `meta.frozen_kpi_values`, which `marts.kpi_values` prefers to anything
    computed, so no later run, incremental or full, recomputes them from what is left;
 2. the rows that ended before the cutoff leave the raw tables (an employment when its
-   `slutdato`, a spell when its `til_dato`, an answer when its round lies before it), and
+   `slutdato`, a spell when its `til_dato` lies before it or its employment has gone, an
+   answer when its round lies before it), and
    dbt builds every per-person table again from what is left (the HR periods start at the
    cutoff: no per-person row of an earlier month is computed);
 3. the kept copies of the files lose the same rows (`lib/rawcopy.py`), and the rejected
@@ -38,6 +39,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from dagster_project.lib import ledger, rawcopy
 from dagster_project.lib.config import DBT_PROJECT_DIR, Settings
@@ -99,6 +101,16 @@ class PersonTable:
     # The first and last day of the period a file's name gives (a year, a round); None for a
     # snapshot, whose rows may concern any time.
     period: Callable[[dict[str, str]], tuple[date, date]] | None
+    # A row also goes when its value of this column no longer names a row of that raw table
+    # (table, column): an absence spell whose employment has gone.
+    belongs_to: tuple[str, str] | None = None
+
+    def gone(self) -> str:
+        """SQL over the raw table: the row goes (with the cutoff as parameter)."""
+        if self.belongs_to is None:
+            return f"{self.ends} < ?"
+        table, column = self.belongs_to
+        return f"({self.ends} < ? OR {column} NOT IN (SELECT {column} FROM raw.{table}))"
 
 
 def _year(fields: dict[str, str]) -> tuple[date, date]:
@@ -113,7 +125,9 @@ def _month(fields: dict[str, str]) -> tuple[date, date]:
 
 PERSON_TABLES = (
     PersonTable("ansaettelser", "personale", "slutdato", "slutdato", None),
-    PersonTable("fravaer", "personale", "til_dato", "til_dato", _year),
+    PersonTable(
+        "fravaer", "personale", "til_dato", "til_dato", _year, ("ansaettelser", "ansaettelsesnr")
+    ),
     PersonTable(
         "besvarelser",
         "besvarelser",
@@ -234,7 +248,7 @@ def due(con: duckdb.DuckDBPyConnection, period: int) -> set[str]:
             continue
         for person in members:
             old_rows = con.execute(
-                f"SELECT count(*) FROM raw.{person.table} WHERE {person.ends} < ?", [cutoff]
+                f"SELECT count(*) FROM raw.{person.table} WHERE {person.gone()}", [cutoff]
             ).fetchone()[0]
             untrimmed = con.execute(
                 "SELECT count(*) FROM meta.file_ledger WHERE raw_table = ? AND raw_copy IS NOT "
@@ -347,15 +361,16 @@ def _apply_source(con, source, period, specs, published_run, published, kpis, do
         done.frozen += _freeze(con, source, cutoff, published_run, published, kpis)
     deleted = 0
     for person in members:
+        # In order: the employments first, then the spells, which go with their employment.
         count = con.execute(
-            f"DELETE FROM raw.{person.table} WHERE {person.ends} < ?", [cutoff]
+            f"DELETE FROM raw.{person.table} WHERE {person.gone()}", [cutoff]
         ).fetchone()[0]
         done.rows_deleted[person.table] = count
         deleted += count
         if count:
             done.lines.append(
-                f"retention: {count:,} {person.table} rows ended before {cutoff:%Y-%m-%d} "
-                "deleted from the warehouse"
+                f"retention: {count:,} {person.table} rows before {cutoff:%Y-%m-%d} deleted "
+                "from the warehouse"
             )
     con.execute(
         "INSERT INTO meta.retention_cutoffs VALUES (?, ?, ?, ?, now()::TIMESTAMP, "
@@ -472,14 +487,28 @@ def _months_text(months: list[str]) -> str:
 
 
 def _trim_copies(con, settings, spec: FileSpec, person: PersonTable, cutoff: date, done) -> None:
-    """The kept copies (raw and quarantine) of the table's files without the rows ended
-    before the cutoff; the ledger records the copy's new SHA-256."""
+    """The kept copies (raw and quarantine) of the table's files without the rows that left
+    the warehouse; the ledger records the copy's new SHA-256."""
     files = con.execute(
         "SELECT file_name, file_sha256, raw_copy_sha256, coalesce(rows_purged, 0) "
         "FROM meta.file_ledger WHERE raw_table = ? AND status <> ? "
         "AND (trimmed_before IS NULL OR trimmed_before < ?)",
         [person.table, ledger.EXPIRED, cutoff],
     ).fetchall()
+    if not files:
+        return
+    owners = None
+    if person.belongs_to is not None:
+        table, column = person.belongs_to
+        owners = pa.table(
+            {
+                column: pa.array(
+                    [v for (v,) in con.execute(f"SELECT {column} FROM raw.{table}").fetchall()]
+                )
+            }
+        )
+    # Rows of a period after the cutoff go only with their owner, when this run deleted some.
+    owners_gone = person.belongs_to is not None and done.rows_deleted.get(person.belongs_to[0])
     for name, sha, copy_sha, purged in files:
         fields = spec.match(name)
         removed_lines: set[int] = set()
@@ -489,7 +518,7 @@ def _trim_copies(con, settings, spec: FileSpec, person: PersonTable, cutoff: dat
         for path in (copy, quarantined):
             if not path.is_file():
                 continue
-            result = _trim_one(path, spec, person, fields, cutoff)
+            result = _trim_one(path, spec, person, fields, cutoff, owners, bool(owners_gone))
             if result is None:
                 continue
             lines, digest = result
@@ -509,30 +538,29 @@ def _trim_copies(con, settings, spec: FileSpec, person: PersonTable, cutoff: dat
                 [name, sha, sorted(removed_lines)],
             )
             done.lines.append(
-                f"retention: {len(removed_lines):,} rows ended before {cutoff:%Y-%m-%d} "
-                f"removed from the kept copy of {name}"
-                + (" (nothing left: removed)" if gone else "")
+                f"retention: {len(removed_lines):,} rows before {cutoff:%Y-%m-%d} removed "
+                f"from the kept copy of {name}" + (" (nothing left: removed)" if gone else "")
             )
 
 
 def _trim_one(
-    path: Path, spec: FileSpec, person: PersonTable, fields, cutoff: date
+    path: Path, spec: FileSpec, person: PersonTable, fields, cutoff: date, owners, owners_gone
 ) -> tuple[set[int], str | None] | None:
     """(lines removed, the copy's new SHA-256, None when the copy is gone) of one kept copy,
-    or None when it holds no row ended before the cutoff."""
+    or None when it holds no row to remove."""
     data = path.read_bytes()
     if person.period is not None:
         first, last = person.period(fields)
-        if first >= cutoff and person.end_column is None:
-            return None
-        if last < cutoff and person.end_column is None:
+        if person.end_column is None:  # the period decides for every row
+            if first >= cutoff:
+                return None
             lines = _all_lines(spec, data)
             path.unlink()
             return lines, None
-        if first >= cutoff:
+        if first >= cutoff and not owners_gone:
             return None  # every row of the period starts, and so ends, after the cutoff
     try:
-        lines = _lines_ended_before(spec, person, data, cutoff)
+        lines = _lines_to_remove(spec, person, data, cutoff, owners)
     except FileRejected:
         return None
     if not lines:
@@ -547,23 +575,30 @@ def _trim_one(
 
 def _all_lines(spec: FileSpec, data: bytes) -> set[int]:
     try:
-        table = rawcopy._read(spec, data).table
+        table = rawcopy.read(spec, data).table
     except FileRejected:
         return set()
     return set(table.column(LINE_COLUMN).to_pylist())
 
 
-def _lines_ended_before(spec: FileSpec, person: PersonTable, data: bytes, cutoff: date) -> set[int]:
-    table = rawcopy._read(spec, data).table
+def _lines_to_remove(spec: FileSpec, person: PersonTable, data: bytes, cutoff: date, owners):
+    """The lines of the copy's rows that ended before the cutoff, or whose owner (an absence
+    spell's employment) is gone from the warehouse."""
+    table = rawcopy.read(spec, data).table
     column = next(c for c in spec.columns if c.name == person.end_column)
-    ends = column.parsed(f"nullif(trim({column.name}), '')")
+    text = f"nullif(trim({column.name}), '')"
+    condition = f"{column.parsed(text)} < $cutoff"
     scratch = duckdb.connect()
     try:
         scratch.register("copy_rows", table)
+        if owners is not None:
+            key = person.belongs_to[1]
+            scratch.register("owners", owners)
+            condition = f"({condition} OR trim({key}) NOT IN (SELECT {key} FROM owners))"
         return {
             line
             for (line,) in scratch.execute(
-                f"SELECT {LINE_COLUMN} FROM copy_rows WHERE {ends} < ?", [cutoff]
+                f"SELECT {LINE_COLUMN} FROM copy_rows WHERE {condition}", {"cutoff": cutoff}
             ).fetchall()
         }
     finally:
