@@ -575,6 +575,15 @@ HELD_BACK = [
 CUTOFFS = {"personale": dt.date(2025, 10, 1), "besvarelser": dt.date(2025, 9, 1)}
 
 
+def _window_start(periode: str, periodetype: str, months: int) -> dt.date:
+    """The first day of a period's window: its first day, or for a monthly turnover figure
+    the first day of the twelve months ending with it (docs/kpis.md)."""
+    if periodetype == "aar":
+        return dt.date(int(periode), 1, 1)
+    index = int(periode[:4]) * 12 + int(periode[5:7]) - 1 - (months - 1)
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 def _frozen_rows(published: Path) -> dict[tuple, tuple]:
     """The published person-level KPI rows whose window starts before the second cutoff."""
     kpis = retention.person_level_kpis()
@@ -590,7 +599,7 @@ def _frozen_rows(published: Path) -> dict[tuple, tuple]:
         row[:3]: row
         for row in rows
         if row[0] in kpis
-        and retention._window_start(row[2], row[3], kpis[row[0]][1]) < CUTOFFS[kpis[row[0]][0]]
+        and _window_start(row[2], row[3], kpis[row[0]][1]) < CUTOFFS[kpis[row[0]][0]]
     }
 
 

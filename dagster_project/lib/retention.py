@@ -84,6 +84,9 @@ CREATE TABLE IF NOT EXISTS meta.retention_fingerprints (
 """
 # The fingerprints of frozen months are stored under this run id.
 FROZEN = "frozen"
+# A run stores the fingerprints of the months it keeps up to this many after the cutoff: those
+# the next cutoffs freeze. (A horizon that jumps further is compared for these months only.)
+FINGERPRINT_MONTHS = 12
 # A turnover figure of a month covers the twelve months ending with it (docs/kpis.md).
 ROLLING_KPIS = {"personaleomsaetning_afgang_pct": 12, "personaleomsaetning_tilgang_pct": 12}
 
@@ -281,12 +284,11 @@ def apply(
     warehouse; the copies are trimmed after it commits. specs: raw table -> its FileSpec."""
     ensure(con)
     done = Outcome()
-    published_run, published = _publication(settings)
-    kpis = person_level_kpis()
+    published_run = _published_run(settings)
     con.execute("BEGIN TRANSACTION")
     try:
         for source in HORIZONS:
-            _apply_source(con, source, period, specs, published_run, published, kpis, done)
+            _apply_source(con, settings, source, period, specs, published_run, done)
         _store_fingerprints(con, specs, run_id, {run_id, published_run, FROZEN})
         con.execute("COMMIT")
     except BaseException:
@@ -299,25 +301,20 @@ def apply(
     return done
 
 
-def _publication(settings: Settings) -> tuple[str | None, list[tuple] | None]:
-    """(run id, kpi_values rows) of the current publication, or (None, None)."""
+def _published_run(settings: Settings) -> str | None:
+    """The run whose publication is current, or None."""
     if not settings.published_path.exists():
-        return None, None
+        return None
     con = duckdb.connect(str(settings.published_path), read_only=True)
     try:
-        run_id = con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
-        rows = con.execute(
-            "SELECT kpi_id, omkostningssted, periode, periodetype, vaerdi, taeller, naevner, "
-            "undertrykt FROM marts.kpi_values"
-        ).fetchall()
+        return con.execute("SELECT run_id FROM meta.publication").fetchone()[0]
     except duckdb.Error:
-        return None, None
+        return None
     finally:
         con.close()
-    return run_id, rows
 
 
-def _apply_source(con, source, period, specs, published_run, published, kpis, done) -> None:
+def _apply_source(con, settings, source, period, specs, published_run, done) -> None:
     horizon = _horizon(con, source)
     if horizon is None:
         return  # no rows of the source: nothing to keep or delete
@@ -326,7 +323,10 @@ def _apply_source(con, source, period, specs, published_run, published, kpis, do
     if stored is not None and stored > cutoff:
         cutoff = stored  # the cutoff never moves back: what it deleted is gone
     members = [person for person in PERSON_TABLES if person.source == source]
-    now = {p.table: _fingerprints(con, p, specs[p.table]) for p in members}
+    moves = published_run is not None and (stored is None or cutoff > stored)
+    # The rows before the cutoff: delivered again for months frozen before, or of the months
+    # it freezes now (none, mostly: the rows after the cutoff are not read).
+    now = {p.table: _fingerprints(con, p, specs[p.table], before=cutoff) for p in members}
     month = f"{cutoff:%Y-%m}"
     since = f"{stored:%Y-%m}" if stored is not None else ""
     for person in members:
@@ -335,7 +335,7 @@ def _apply_source(con, source, period, specs, published_run, published, kpis, do
         changed = [
             m for m, print_ in now[person.table].items() if m in frozen and print_ != frozen[m]
         ]
-        if published_run is not None and (stored is None or cutoff > stored):
+        if moves:
             used = _stored_fingerprints(con, published_run, person.table)
             months_frozen_now = {m for m in {*now[person.table], *used} if since <= m < month}
             if used:
@@ -357,8 +357,8 @@ def _apply_source(con, source, period, specs, published_run, published, kpis, do
                 f"from; those months lie before the retention cutoff {cutoff:%Y-%m-%d}, so "
                 "their published figures stay frozen and these rows change only later periods"
             )
-    if published is not None and (stored is None or cutoff > stored):
-        done.frozen += _freeze(con, source, cutoff, published_run, published, kpis)
+    if moves:
+        done.frozen += _freeze(con, settings, source, cutoff, published_run)
     deleted = 0
     for person in members:
         # In order: the employments first, then the spells, which go with their employment.
@@ -383,17 +383,31 @@ def _apply_source(con, source, period, specs, published_run, published, kpis, do
     )
 
 
-def _freeze(con, source, cutoff, published_run, published, kpis) -> int:
+def _freeze(con, settings: Settings, source: str, cutoff: date, published_run: str) -> int:
     """The published rows of every period of the source's KPIs whose window starts before
     the cutoff and which is not frozen yet, into meta.frozen_kpi_values."""
-    rows = []
-    for kpi, node, periode, periodetype, value, numerator, denominator, hidden in published:
-        if kpis.get(kpi, (None,))[0] != source:
-            continue
-        if _window_start(periode, periodetype, kpis[kpi][1]) < cutoff:
-            rows.append((kpi, node, periode, periodetype, value, numerator, denominator, hidden))
-    if not rows:
-        return 0
+    windows = [
+        (kpi, months)
+        for kpi, (kpi_source, months) in person_level_kpis().items()
+        if kpi_source == source
+    ]
+    published = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        published.register(
+            "windows",
+            pa.table({"kpi_id": [k for k, _ in windows], "months": [m for _, m in windows]}),
+        )
+        rows = published.execute(
+            """SELECT k.kpi_id, k.omkostningssted, k.periode, k.periodetype, k.vaerdi,
+                k.taeller, k.naevner, k.undertrykt
+            FROM marts.kpi_values k JOIN windows w USING (kpi_id)
+            WHERE CASE WHEN k.periodetype = 'aar' THEN make_date(CAST(k.periode AS INTEGER), 1, 1)
+                ELSE CAST(CAST(k.periode || '-01' AS DATE) - to_months(w.months - 1) AS DATE)
+                END < ?""",
+            [cutoff],
+        ).fetchall()
+    finally:
+        published.close()
     frozen = {
         (kpi, periode)
         for kpi, periode in con.execute(
@@ -410,28 +424,25 @@ def _freeze(con, source, cutoff, published_run, published, kpis) -> int:
     return len(rows)
 
 
-def _window_start(periode: str, periodetype: str, window_months: int) -> date:
-    if periodetype == "aar":
-        return date(int(periode), 1, 1)
-    first = date(int(periode[:4]), int(periode[5:7]), 1)
-    return add_months(first, 1 - window_months)
-
-
 def _row_columns(spec: FileSpec) -> list[str]:
     """The columns a person-level row is compared on: its values, not which file or
     extraction brought it."""
     return [column.stored_as for column in spec.columns]
 
 
-def _fingerprints(con, person: PersonTable, spec: FileSpec) -> dict[str, tuple[str, int]]:
-    """Month the row ends -> (fingerprint, rows) of a person-level raw table: a sum of row
-    hashes, the same whatever the order of the rows or the files they came in."""
+def _fingerprints(
+    con, person: PersonTable, spec: FileSpec, before: date
+) -> dict[str, tuple[str, int]]:
+    """Month the row ends -> (fingerprint, rows) of a person-level raw table, for the rows
+    that end before `before`: a sum of row hashes, the same whatever the order of the rows
+    or the files they came in."""
     columns = ", ".join(_row_columns(spec))
     return {
         month: (str(fingerprint), rows)
         for month, fingerprint, rows in con.execute(
             f"SELECT strftime({person.ends}, '%Y-%m'), sum(hash({columns})::HUGEINT), count(*) "
-            f"FROM raw.{person.table} WHERE {person.ends} IS NOT NULL GROUP BY 1"
+            f"FROM raw.{person.table} WHERE {person.ends} < ? GROUP BY 1",
+            [before],
         ).fetchall()
     }
 
@@ -458,10 +469,14 @@ def _store_fingerprints(con, specs, run_id: str, keep: set) -> None:
     )
     con.execute("DELETE FROM meta.retention_fingerprints WHERE run_id = ?", [run_id])
     for person in PERSON_TABLES:
+        cutoff = stored_cutoff(con, person.source)
+        if cutoff is None:
+            continue
+        before = add_months(cutoff, FINGERPRINT_MONTHS)
         rows = [
             (run_id, person.table, month, fingerprint, count)
             for month, (fingerprint, count) in _fingerprints(
-                con, person, specs[person.table]
+                con, person, specs[person.table], before
             ).items()
         ]
         if rows:
