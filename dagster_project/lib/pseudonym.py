@@ -13,7 +13,6 @@ logs) never carry one: `mask_cpr` writes `[CPR]` in its place.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 from datetime import date
@@ -62,7 +61,8 @@ def key_or_refuse() -> bytes:
 
 
 def _digest(digits: str, key: bytes) -> str:
-    return hmac.new(key, digits.encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: the one-shot HMAC in C, some five times faster than an hmac.new object.
+    return hmac.digest(key, digits.encode(), "sha256").hex()
 
 
 def pseudonymise_value(cpr: str | None, key: bytes) -> str | None:
@@ -131,16 +131,23 @@ def _pseudonymise_other_columns(table: pa.Table, skip: set[str], key: bytes) -> 
     return table
 
 
-def pseudonymise_column(column: str, kept: bool = False):
+def pseudonymise_column(column: str, kept: bool = False, memo: dict | None = None):
     """A loader transform replacing `column` of an Arrow table by pseudonyms, and every CPR
     number in the file's other text columns by its pseudonym. kept: the table is read from a
-    kept copy, whose `column` holds pseudonyms already (`kept_value`)."""
+    kept copy, whose `column` holds pseudonyms already (`kept_value`). memo: value ->
+    pseudonym, shared with whoever pseudonymises the same values again."""
+    memo = {} if memo is None else memo
+
+    def pseudonym(value: str | None, key: bytes) -> str | None:
+        if value not in memo:
+            memo[value] = pseudonymise_value(value, key)
+        return memo[value]
 
     def transform(table: pa.Table) -> pa.Table:
         key = key_or_refuse()
         index = table.schema.get_field_index(column)
         raw = table.column(index).to_pylist()
-        values = [kept_value(v) for v in raw] if kept else [pseudonymise_value(v, key) for v in raw]
+        values = [kept_value(v) for v in raw] if kept else [pseudonym(v, key) for v in raw]
         table = table.set_column(index, column, pa.array(values, pa.string()))
         return _pseudonymise_other_columns(table, {column, "_line_number"}, key)
 

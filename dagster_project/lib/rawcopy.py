@@ -104,9 +104,15 @@ def pseudonymised(spec: FileSpec, data: bytes) -> bytes:
     [column] = personal_columns(spec)
     header = read_header(decoded.text)
     index = header.index(column)
+    memo: dict[str, str | None] = {}  # each CPR value's pseudonym, computed once
+
+    def value(raw: str) -> str | None:
+        if raw not in memo:
+            memo[raw] = pseudonym.pseudonymise_value(raw, key)
+        return memo[raw]
 
     def cell(raw: str) -> str:
-        return _pseudonymised_cell(raw, key)
+        return _pseudonymised_cell(raw, value)
 
     text = _rewrite_rows(decoded.text, lambda fields: _at(fields, index, cell))
     text = pseudonym.pseudonymise_text(text, key)
@@ -116,7 +122,7 @@ def pseudonymised(spec: FileSpec, data: bytes) -> bytes:
         copy = read(spec, content)
     except FileRejected as err:
         raise NotKept(f"its copy would not parse: {err}") from None
-    transform = pseudonym.pseudonymise_column(column)
+    transform = pseudonym.pseudonymise_column(column, memo=memo)
     kept_transform = pseudonym.pseudonymise_column(column, kept=True)
     if not (
         transform(original.table).equals(kept_transform(copy.table))
@@ -159,7 +165,7 @@ def _at(fields: list[str], index: int, change) -> list[str]:
     return fields
 
 
-def _pseudonymised_cell(raw: str, key: bytes) -> str:
+def _pseudonymised_cell(raw: str, pseudonym_of) -> str:
     """One CPR cell as the copy holds it: its value's pseudonym (or the reason it is none),
     with the cell's quotes, surrounding blanks and line breaks as they were."""
     quoted = raw.startswith('"')
@@ -168,7 +174,7 @@ def _pseudonymised_cell(raw: str, key: bytes) -> str:
         value = raw[1:close].replace('""', '"') + raw[close + 1 :]
     else:
         value = raw
-    replaced = pseudonym.pseudonymise_value(value, key)
+    replaced = pseudonym_of(value)
     if replaced is None:
         return raw  # empty: nothing to replace
     inner = value.strip()

@@ -97,7 +97,10 @@ class PersonTable:
 
     table: str
     source: str  # whose horizon and cutoff apply: personale or besvarelser
-    ends: str  # SQL over the raw table: the last day the row concerns; NULL = still open
+    # The raw table's column with the last day the row concerns (NULL: still open), or with
+    # its month (`YYYY-MM`, ends_by_month), which is compared as text: the cutoff is a month's
+    # first day, so a row ends before it when its month does.
+    ends: str
     # The landing file's column holding that day, for the kept copies; None: the file's
     # period decides for all its rows.
     end_column: str | None
@@ -107,13 +110,24 @@ class PersonTable:
     # A row also goes when its value of this column no longer names a row of that raw table
     # (table, column): an absence spell whose employment has gone.
     belongs_to: tuple[str, str] | None = None
+    ends_by_month: bool = False
 
-    def gone(self) -> str:
-        """SQL over the raw table: the row goes (with the cutoff as parameter)."""
+    @property
+    def month(self) -> str:
+        """SQL: the month (`YYYY-MM`) the row ends in."""
+        return self.ends if self.ends_by_month else f"strftime({self.ends}, '%Y-%m')"
+
+    def ended_before(self, day: date) -> tuple[str, object]:
+        """(SQL with one `?`, its value): the row ended before `day`, a month's first day."""
+        return (f"{self.ends} < ?", f"{day:%Y-%m}" if self.ends_by_month else day)
+
+    def gone(self, cutoff: date) -> tuple[str, list]:
+        """(SQL, its parameters): the row leaves with the cutoff."""
+        condition, value = self.ended_before(cutoff)
         if self.belongs_to is None:
-            return f"{self.ends} < ?"
+            return condition, [value]
         table, column = self.belongs_to
-        return f"({self.ends} < ? OR {column} NOT IN (SELECT {column} FROM raw.{table}))"
+        return f"({condition} OR {column} NOT IN (SELECT {column} FROM raw.{table}))", [value]
 
 
 def _year(fields: dict[str, str]) -> tuple[date, date]:
@@ -131,13 +145,7 @@ PERSON_TABLES = (
     PersonTable(
         "fravaer", "personale", "til_dato", "til_dato", _year, ("ansaettelser", "ansaettelsesnr")
     ),
-    PersonTable(
-        "besvarelser",
-        "besvarelser",
-        "last_day(CAST(runde || '-01' AS DATE))",
-        None,
-        _month,
-    ),
+    PersonTable("besvarelser", "besvarelser", "runde", None, _month, ends_by_month=True),
 )
 HORIZONS = {
     # The HR horizon: the last complete month on or before the newest employments extraction.
@@ -250,8 +258,9 @@ def due(con: duckdb.DuckDBPyConnection, period: int) -> set[str]:
             tables.update(p.table for p in members)
             continue
         for person in members:
+            condition, values = person.gone(cutoff)
             old_rows = con.execute(
-                f"SELECT count(*) FROM raw.{person.table} WHERE {person.gone()}", [cutoff]
+                f"SELECT count(*) FROM raw.{person.table} WHERE {condition}", values
             ).fetchone()[0]
             untrimmed = con.execute(
                 "SELECT count(*) FROM meta.file_ledger WHERE raw_table = ? AND raw_copy IS NOT "
@@ -362,9 +371,10 @@ def _apply_source(con, settings, source, period, specs, published_run, done) -> 
     deleted = 0
     for person in members:
         # In order: the employments first, then the spells, which go with their employment.
-        count = con.execute(
-            f"DELETE FROM raw.{person.table} WHERE {person.gone()}", [cutoff]
-        ).fetchone()[0]
+        condition, values = person.gone(cutoff)
+        count = con.execute(f"DELETE FROM raw.{person.table} WHERE {condition}", values).fetchone()[
+            0
+        ]
         done.rows_deleted[person.table] = count
         deleted += count
         if count:
@@ -437,12 +447,13 @@ def _fingerprints(
     that end before `before`: a sum of row hashes, the same whatever the order of the rows
     or the files they came in."""
     columns = ", ".join(_row_columns(spec))
+    condition, value = person.ended_before(before)
     return {
         month: (str(fingerprint), rows)
         for month, fingerprint, rows in con.execute(
-            f"SELECT strftime({person.ends}, '%Y-%m'), sum(hash({columns})::HUGEINT), count(*) "
-            f"FROM raw.{person.table} WHERE {person.ends} < ? GROUP BY 1",
-            [before],
+            f"SELECT {person.month}, sum(hash({columns})::HUGEINT), count(*) "
+            f"FROM raw.{person.table} WHERE {condition} GROUP BY 1",
+            [value],
         ).fetchall()
     }
 
@@ -489,7 +500,7 @@ def _files_of_months(con, person: PersonTable, months: list[str]) -> list[str]:
         name
         for (name,) in con.execute(
             f"SELECT DISTINCT _file_name FROM raw.{person.table} "
-            f"WHERE strftime({person.ends}, '%Y-%m') IN ({marks}) ORDER BY 1",
+            f"WHERE {person.month} IN ({marks}) ORDER BY 1",
             months,
         ).fetchall()
     ]
