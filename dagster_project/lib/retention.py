@@ -22,8 +22,9 @@ Each run, after the files have loaded and before dbt builds (`defs/retention.py`
 A newer extraction holding other rows for a frozen month than the published figures were
 computed from is recorded as a warning (meta.check_results, the run's output): its rows of
 those months are deleted unused, and it changes only later periods. Rows are compared by a
-fingerprint per raw table and month, stored for the run whose figures are published and for
-every frozen month (`meta.retention_fingerprints`). A delivery whose whole period lies
+fingerprint per raw table and month (a sum of row hashes), stored for every frozen month and,
+for the months the next cutoffs will freeze (`FINGERPRINT_MONTHS` after the cutoff), for the
+run whose figures are published (`meta.retention_fingerprints`). A delivery whose whole period lies
 before the cutoff (an absence year, a survey round) is recorded in the ledger as `expired`
 and not loaded (`expired`).
 """
