@@ -25,9 +25,10 @@ lint: $(BIN)/maalbar
 	$(BIN)/ruff check dagster_project expectations tests
 	$(BIN)/sqlfluff lint dbt/models dbt/tests
 
+# umask 077: what the UI's runs write is readable by its owner only, as with `maalbar run`.
 ui: $(BIN)/maalbar
 	$(BIN)/maalbar prepare
-	DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+	umask 077 && DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
 
 # `make bench SCALES=S REPEAT=1` for a quick look; see bench/README.md.
 SCALES ?= S,M,L

@@ -119,14 +119,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     for path in unknown_files(settings):
         print(f"warning: {path} matches no file pattern of sources.md; ignored")
 
+    from dagster_project.lib import retention
+
+    try:
+        retention.months()
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
     from dagster_project.lib.dbt_manifest import ensure_manifest
 
     ensure_manifest()
+    from dagster_project.lib.pseudonym import MissingKey
     from dagster_project.lib.runner import RunInProgress, run_pipeline
 
     try:
         outcome = run_pipeline(settings)
-    except RunInProgress as err:
+    except (RunInProgress, MissingKey) as err:
+        # MissingKey: kept copies an earlier version wrote wait for the key to be pseudonymised.
         print(f"error: {err}", file=sys.stderr)
         return 1
     for warning in outcome.warnings:
@@ -282,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     prepare.set_defaults(func=cmd_prepare)
 
     args = parser.parse_args(argv)
+    # Every file and folder a command creates is readable by its owner only (docs/privacy.md):
+    # the warehouse and the kept copies hold person-level rows. The publication is the one
+    # thing a municipality may open to others (docs/operations.md).
+    os.umask(0o077)
     return args.func(args)
 
 

@@ -1,4 +1,4 @@
-"""The one Definitions object: ingest → dbt → quality gates → publication."""
+"""The one Definitions object: ingest → retention → dbt → quality gates → publication."""
 
 import dagster as dg
 
@@ -7,6 +7,7 @@ from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.publish import published_database
 from dagster_project.defs.quality import quality_checks
 from dagster_project.defs.report import report
+from dagster_project.defs.retention import retention_step
 from dagster_project.defs.schedules import schedules, sensors
 from dagster_project.defs.transform import dbt_resource, maalbar_dbt_assets
 
@@ -19,7 +20,14 @@ maalbar_job = dg.define_asset_job(
 )
 
 defs = dg.Definitions(
-    assets=[*ingest_assets, maalbar_dbt_assets, published_database, documentation, report],
+    assets=[
+        *ingest_assets,
+        retention_step,
+        maalbar_dbt_assets,
+        published_database,
+        documentation,
+        report,
+    ],
     asset_checks=quality_checks,
     jobs=[maalbar_job],
     schedules=schedules,

@@ -44,27 +44,35 @@ INTERVAL_TOLERANCE = 1e-8
 ABSOLUTE_TOLERANCE = {INTERVAL_TOLERANCE: 1e-12, RELATIVE_TOLERANCE: 1e-300}
 
 
+# The dbt sources outside schema raw: the retention period's cutoffs and frozen figures.
+META_SOURCES = ("retention_cutoffs", "frozen_kpi_values")
+
+
 def copy_raw(warehouse: Path, url: str, work_dir: Path) -> list[str]:
-    """Schema raw of the DuckDB warehouse into PostgreSQL, each table with its columns' types
-    mapped (lib/postgres.py) and its rows by COPY. Returns the tables copied."""
+    """Schema raw of the DuckDB warehouse into PostgreSQL, and the dbt sources of schema meta,
+    each table with its columns' types mapped (lib/postgres.py) and its rows by COPY. Returns
+    the raw tables copied."""
     duck = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = {
-            name: duck.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'raw' "
+            (schema, name): duck.execute(
+                "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
                 "AND table_name = ? ORDER BY column_index",
-                [name],
+                [schema, name],
             ).fetchall()
-            for (name,) in duck.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' ORDER BY 1"
+            for (schema, name) in duck.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE schema_name = 'raw' "
+                "OR (schema_name = 'meta' AND list_contains(?, table_name)) ORDER BY 1, 2",
+                [list(META_SOURCES)],
             ).fetchall()
         }
     finally:
         duck.close()
     with psycopg.connect(url) as con:
         con.execute("CREATE SCHEMA raw")
-        for name, columns in tables.items():
-            target = sql.Identifier("raw", name)
+        con.execute("CREATE SCHEMA meta")
+        for (schema, name), columns in tables.items():
+            target = sql.Identifier(schema, name)
             con.execute(
                 sql.SQL("CREATE TABLE {} ({})").format(
                     target,
@@ -77,9 +85,9 @@ def copy_raw(warehouse: Path, url: str, work_dir: Path) -> list[str]:
                 )
             )
             postgres.copy_rows(
-                con, warehouse, "raw", name, target, [c for c, _ in columns], work_dir
+                con, warehouse, schema, name, target, [c for c, _ in columns], work_dir
             )
-    return list(tables)
+    return [name for schema, name in tables if schema == "raw"]
 
 
 @pytest.fixture(scope="module")

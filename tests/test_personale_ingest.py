@@ -1,4 +1,5 @@
-"""HR ingest: CPR pseudonymised on read, invalid CPR rejected by line, no key = no load."""
+"""HR ingest: CPR pseudonymised on read and in the kept copy, invalid CPR rejected by line,
+no key = no load."""
 
 from __future__ import annotations
 
@@ -78,8 +79,13 @@ def test_cpr_never_reaches_the_warehouse(con, data_settings):
     warehouse_bytes = data_settings.warehouse_path.read_bytes()
     for cpr in ("0101850000", "010185-0000", "310285-1234", "3102851234"):
         assert cpr.encode() not in warehouse_bytes
-    # The raw copy is the one place the number may stay.
-    assert b"310285-1234" in next(data_settings.raw_copy_dir.rglob("*ansaettelser*")).read_bytes()
+    # The raw copy holds pseudonyms, its invalid value the reason it was rejected; the
+    # landing folder, the source system's, keeps what was delivered.
+    copy = next(data_settings.raw_copy_dir.rglob("*ansaettelser*")).read_bytes()
+    for cpr in ("0101850000", "010185-0000", "310285-1234", "3102851234"):
+        assert cpr.encode() not in copy
+    assert pseudonymise_value("010185-0000", b"test-key").encode() in copy
+    assert b";invalid: the first six digits of the CPR number are not a date;" in copy
     assert b"310285-1234" in path.read_bytes()
 
 

@@ -451,9 +451,7 @@ def test_a_withdrawn_month_is_published_as_never_delivered_until_restored(tmp_pa
     status = _maalbar(data, demo_landing, "status")
     [line] = [line for line in status.stdout.splitlines() if month.name in line]
     assert "withdrawn" in line and "not closed" in line
-    quality_report = (data / "published" / "rapport" / "kvalitet.html").read_text(
-        encoding="utf-8"
-    )
+    quality_report = (data / "published" / "rapport" / "kvalitet.html").read_text(encoding="utf-8")
     assert "trukket tilbage af " in quality_report and "not closed" in quality_report
 
     restored = _maalbar(data, demo_landing, "restore", month.name)

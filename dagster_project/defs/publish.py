@@ -18,10 +18,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from dagster_project.lib import config, postgres, warehouse
+from dagster_project.lib import config, postgres, retention, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import published_contracts, published_descriptions
 from dagster_project.lib.fingerprint import input_fingerprint
+from dagster_project.lib.modes import open_like
 
 # BI drivers lag the DuckDB library: the oldest storage format that holds the publication's
 # types (VARCHAR, DOUBLE, INTEGER, BIGINT, BOOLEAN, DATE, TIMESTAMP) opens in DuckDB 1.0 and
@@ -153,7 +154,10 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
             for name in names:
                 if name not in tables:
                     continue
-                con.execute(f"CREATE TABLE {schema}.{name} AS SELECT * FROM wh.{schema}.{name}")
+                con.execute(
+                    f"CREATE TABLE {schema}.{name} AS SELECT * "
+                    f"{_published_columns(schema, name)} FROM wh.{schema}.{name}"
+                )
                 if schema == "marts" and name in PRIMARY_KEYS:
                     con.execute(
                         f"ALTER TABLE {schema}.{name} ADD PRIMARY KEY "
@@ -177,6 +181,21 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
         return counts
     finally:
         con.close()
+
+
+def _published_columns(schema: str, name: str) -> str:
+    """A SELECT * modifier: what the publication leaves out of a table. The value of a
+    rejected row of a person-level file (an employment number, a date of a spell) stays in
+    the warehouse, for those who may read the data folder (docs/privacy.md)."""
+    if (schema, name) != ("meta", "rejected_rows"):
+        return ""
+    tables = ", ".join(f"'{person.table}'" for person in retention.PERSON_TABLES)
+    return (
+        "REPLACE (CASE WHEN EXISTS (SELECT 1 FROM wh.meta.file_ledger l "
+        "WHERE l.file_name = rejected_rows.file_name "
+        f"AND l.file_sha256 = rejected_rows.file_sha256 AND l.raw_table IN ({tables})) "
+        "THEN NULL ELSE value END AS value)"
+    )
 
 
 def _write_comments(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
@@ -338,6 +357,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     export = settings.published_dir / f"parquet-{context.run_id}"
     shutil.rmtree(export, ignore_errors=True)
     export_parquet(candidate, export)
+    # Owner-only, unless published/ has been opened to BI readers (docs/operations.md).
+    open_like(candidate, settings.published_dir)
+    open_like(export, settings.published_dir)
     # PostgreSQL first: a failure there leaves the DuckDB publication as it was too, and the
     # DuckDB swap after it is one rename.
     postgres_metadata = {}

@@ -22,7 +22,7 @@ from dagster_dbt import (
 from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, DbtCliInvocation
 from packaging.version import Version
 
-from dagster_project.lib import config, ledger, warehouse
+from dagster_project.lib import config, ledger, retention, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
 from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
 from dagster_project.lib.dbt_test_descriptions import describe_test
@@ -35,11 +35,13 @@ if os.environ.get("DAGSTER_IS_DEV_CLI"):
 
 
 class MaalbarTranslator(DagsterDbtTranslator):
-    """dbt sources map onto the ingest assets (raw/<table>), so lineage runs from file to mart."""
+    """dbt sources map onto the ingest assets (raw/<table>), so lineage runs from file to mart,
+    and onto the retention step's tables (meta/<table>, defs/retention.py)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+            schema = "meta" if dbt_resource_props.get("source_name") == "meta" else "raw"
+            return dg.AssetKey([schema, dbt_resource_props["name"]])
         schema = dbt_resource_props.get("config", {}).get("schema") or "dbt"
         return dg.AssetKey([schema, dbt_resource_props["name"]])
 
@@ -170,9 +172,9 @@ def state_key() -> str:
 def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) -> set[str] | None:
     """The raw tables whose rows may differ from those the last such publication was built
     from: new files in the landing folder, files loaded since (also by runs that failed
-    later, and earlier versions loaded again by a withdrawal), and files withdrawn since.
-    None: build everything (no such publication, another dbt project or calendar, or
-    MAALBAR_FULL_REBUILD set)."""
+    later, and earlier versions loaded again by a withdrawal), files withdrawn since, and
+    rows the retention step deleted since or is due to delete. None: build everything (no
+    such publication, another dbt project or calendar, or MAALBAR_FULL_REBUILD set)."""
     from dagster_project.defs.ingest.assets import tables_filled_by
 
     if os.environ.get("MAALBAR_FULL_REBUILD"):
@@ -197,8 +199,31 @@ def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) ->
             ).fetchall()
             for table in tables_filled_by(ledger_table)
         }
+        # The retention step deletes rows when a cutoff moves: what it is due to delete now,
+        # and what it deleted since (by a run that stopped before publishing).
+        due = retention.due(con, retention.months())
+        purged_sources = (
+            con.execute(
+                "SELECT source FROM meta.retention_cutoffs WHERE purged_at >= $since",
+                {"since": state[2]},
+            ).fetchall()
+            if warehouse.has_table(con, "meta", "retention_cutoffs")
+            else []
+        )
+        purged = {
+            person.table
+            for (source,) in purged_sources
+            for person in retention.PERSON_TABLES
+            if person.source == source
+        }
     new = {table for name, sha, tables in landing if (name, sha) not in known for table in tables}
-    return new | since
+    changed = new | since | due | purged
+    # A new file of a person-level source may move its cutoff, and the step then deletes
+    # from each of the source's tables.
+    for person in retention.PERSON_TABLES:
+        if person.table in changed:
+            changed |= {p.table for p in retention.PERSON_TABLES if p.source == person.source}
+    return changed
 
 
 def record_build(context: dg.AssetExecutionContext, settings) -> None:

@@ -34,6 +34,12 @@ ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS withdrawn_at TIMESTAMP;
 ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS withdrawn_reason VARCHAR;
 ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS restored_by VARCHAR;
 ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS restored_at TIMESTAMP;
+-- Added with pseudonymised raw copies and the retention period (docs/privacy.md): the SHA-256
+-- of the copy as kept (file_sha256 stays the delivered file's), the cutoff its rows were last
+-- trimmed to, and how many of its rows the trimming removed from the copy.
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS raw_copy_sha256 VARCHAR;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS trimmed_before DATE;
+ALTER TABLE meta.file_ledger ADD COLUMN IF NOT EXISTS rows_purged BIGINT;
 CREATE TABLE IF NOT EXISTS meta.rejected_rows (
     file_name VARCHAR NOT NULL,
     file_sha256 VARCHAR NOT NULL,
@@ -46,6 +52,9 @@ CREATE TABLE IF NOT EXISTS meta.rejected_rows (
 """
 
 LOADED, QUARANTINED, SUPERSEDED = "loaded", "quarantined", "superseded"
+# A person-level file whose whole period lies before the retention cutoff: recorded, never
+# loaded, and no copy of it kept (docs/privacy.md).
+EXPIRED = "expired"
 # A withdrawn file is never loaded again while it stays so; a restored one is loaded by the
 # next run as if it were new.
 WITHDRAWN, RESTORED = "withdrawn", "restored"
@@ -66,6 +75,9 @@ RECORDED = (
     "warnings",
     "run_id",
     "raw_copy",
+    "raw_copy_sha256",
+    "trimmed_before",
+    "rows_purged",
 )
 
 

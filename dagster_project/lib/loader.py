@@ -19,10 +19,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from dagster_project.lib import ledger, warehouse
+from dagster_project.lib import ledger, rawcopy, retention, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.csvfile import LINE_COLUMN, CsvTable, FileRejected, read_table
 from dagster_project.lib.danish import sql_quote
+from dagster_project.lib.pseudonym import mask_cpr, pseudonymise_column
 from dagster_project.lib.specs import FileSpec
 from dagster_project.lib.xlsxfile import read_workbook
 
@@ -87,19 +88,9 @@ def landing_tables(settings: Settings) -> list[tuple[str, str, tuple[str, ...]]]
     ]
 
 
-def _copy_untouched(path: Path, data: bytes, target_dir: Path, sha256: str) -> Path:
-    """The file's bytes as they were read, hashed and loaded, kept for auditors."""
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / f"{sha256[:16]}_{path.name}"
-    if not target.exists():
-        partial = target.with_name(target.name + ".partial")
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    return target
-
-
 def ensure_tables(con: duckdb.DuckDBPyConnection, specs: list[FileSpec]) -> None:
     ledger.ensure(con)
+    retention.ensure(con)
     for spec in specs:
         for table_spec in spec.sheets or (spec,):
             con.execute(table_spec.ddl())
@@ -261,7 +252,6 @@ def _read_parts(spec: FileSpec, data: bytes) -> list[_Part]:
 
 
 def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform) -> FileOutcome:
-    copy = _copy_untouched(path, data, settings.raw_copy_dir / spec.source, sha)
     slot, version = spec.slot(fields), spec.version(fields)
     base = dict(
         file_name=path.name,
@@ -272,8 +262,15 @@ def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform
         version=version,
         size_bytes=len(data),
         run_id=run_id,
-        raw_copy=str(copy),
     )
+    too_old = retention.expired(con, spec, fields)
+    if too_old is not None:
+        ledger.record(con, **base, status=ledger.EXPIRED, reason=too_old)
+        return FileOutcome(path.name, sha, ledger.EXPIRED, reason=too_old)
+    # The copy kept for auditors: as delivered, or with its CPR numbers pseudonymised.
+    kept = rawcopy.keep(settings.raw_copy_dir / spec.source, path.name, sha, spec, data)
+    base["raw_copy"] = str(kept.path) if kept else None
+    base["raw_copy_sha256"] = kept.sha256 if kept else None
     current = ledger.current_in_slot(con, spec.table, slot)
     if current is not None and current[2] > version:
         reason = f"older than {current[0]}, which is loaded for {slot}"
@@ -282,7 +279,7 @@ def _ingest_file(con, spec, settings, run_id, path, fields, data, sha, transform
 
     with checked_rows(con, spec, fields, data, transform) as checked:
         if checked.problem is not None:
-            keep_quarantined(settings, base, data, checked.problem)
+            keep_quarantined(settings, base, data, checked.problem, spec)
             con.execute("BEGIN TRANSACTION")
             record_quarantined(con, base, checked)
             con.execute("COMMIT")
@@ -327,17 +324,27 @@ class CheckedFile:
     problem: str | None = None  # why the whole file is quarantined; None: it loads
 
 
+def _kept_transform(spec: FileSpec):
+    """The transform of a kept copy, whose CPR column holds pseudonyms already."""
+    if not spec.personal:
+        return spec.transform
+    [column] = rawcopy.personal_columns(spec)
+    return pseudonymise_column(column, kept=True)
+
+
 @contextlib.contextmanager
-def checked_rows(con, spec: FileSpec, fields, data: bytes, transform=None):
+def checked_rows(con, spec: FileSpec, fields, data: bytes, transform=None, kept: bool = False):
     """The file's bytes read, typed and checked (a CheckedFile); its typed rows stay in
-    temp tables until the block ends, for `store` to insert."""
+    temp tables until the block ends, for `store` to insert. kept: `data` is the copy
+    Maalbar keeps (`lib/rawcopy.py`), CPR numbers pseudonymised already. No message of it
+    holds a CPR number (`mask_cpr`): a rejected CPR value is named by its line and column."""
     try:
         parts = _read_parts(spec, data)
     except FileRejected as err:
-        yield CheckedFile([], problem=str(err))
+        yield CheckedFile([], problem=mask_cpr(str(err)))
         return
     for part in parts:
-        part_transform = transform or part.spec.transform
+        part_transform = transform or (_kept_transform(part.spec) if kept else part.spec.transform)
         if part_transform:
             part.csv.table = part_transform(part.csv.table)
         con.register(part.incoming, part.csv.table)
@@ -346,14 +353,19 @@ def checked_rows(con, spec: FileSpec, fields, data: bytes, transform=None):
             _build_typed(con, part, fields)
             part.rejected = _rejections(con, part, fields)
         rejected = sorted(
-            (row for part in parts for row in part.rejected), key=lambda row: (row[1] or "", row[0])
+            (
+                (line, column, mask_cpr(value), mask_cpr(reason))
+                for part in parts
+                for line, column, value, reason in part.rejected
+            ),
+            key=lambda row: (row[1] or "", row[0]),
         )
         rows_read = sum(part.csv.table.num_rows + len(part.csv.bad_lines) for part in parts)
         rejected_lines = sum(len({row[0] for row in part.rejected}) for part in parts)
         rules = [rule for part in parts for rule in part.spec.file_rules]
         if spec.sheets:
             rules += list(spec.file_rules)  # rules across the sheets
-        file_errors = [message for rule in rules for message in rule(con)]
+        file_errors = [mask_cpr(message) for rule in rules for message in rule(con)]
         problem = None
         if file_errors:
             problem = "; ".join(file_errors + ([_quote(rejected)] if rejected else []))
@@ -363,7 +375,7 @@ def checked_rows(con, spec: FileSpec, fields, data: bytes, transform=None):
                 f"(more than {spec.max_rejected_share:.0%}): " + _quote(rejected)
             )
         warnings = [
-            f"extra column '{part.prefix}{name}' ignored"
+            mask_cpr(f"extra column '{part.prefix}{name}' ignored")
             for part in parts
             for name in part.csv.extra_columns
         ]
@@ -526,14 +538,18 @@ def quarantine_reason_file(settings: Settings, name: str, sha256: str) -> Path:
     return settings.quarantine_dir / f"{sha256[:16]}_{name}.reason.txt"
 
 
-def keep_quarantined(settings: Settings, base: dict, data: bytes, reason: str) -> None:
-    """A copy of a quarantined file's bytes and a `.reason.txt` beside it, for the person
-    who fixes the export."""
+def keep_quarantined(
+    settings: Settings, base: dict, data: bytes, reason: str, spec: FileSpec, kept: bool = False
+) -> None:
+    """A copy of a quarantined file and a `.reason.txt` beside it, for the person who fixes
+    the export. A file with CPR numbers is kept pseudonymised like its raw copy, or, when it
+    cannot be parsed, not at all: its name, hash and reason are what is kept."""
     name, sha = base["file_name"], base["file_sha256"]
-    _copy_untouched(Path(name), data, settings.quarantine_dir, sha)
+    rawcopy.keep(settings.quarantine_dir, name, sha, spec, data, kept=kept)
+    settings.quarantine_dir.mkdir(parents=True, exist_ok=True)
     quarantine_reason_file(settings, name, sha).write_text(
         f"{name} (sha256 {sha}) quarantined in run {base['run_id']}:\n"
-        f"{reason}\n\nWhat to do: {QUARANTINE_NEXT_STEP}.\n",
+        f"{mask_cpr(reason)}\n\nWhat to do: {QUARANTINE_NEXT_STEP}.\n",
         encoding="utf-8",
     )
 

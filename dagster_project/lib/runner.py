@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dagster_project.lib import ledger, warehouse
+from dagster_project.lib import ledger, retention, warehouse
 from dagster_project.lib.config import Settings
 
 # A quiet run's output goes to its run log (`_redirected`), not the terminal: there Dagster's
@@ -78,21 +78,26 @@ def _collector_paused_for_start_up():
 
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     from dagster_project.lib.loader import landing_tables
+    from dagster_project.lib.migrate import migrate
 
     with exclusive_run(settings), _collector_paused_for_start_up() as started:
+        # A data folder an earlier version wrote is brought up to date first.
+        upgraded = migrate(settings)
         # Hashed once: the no-change test, the dbt selection and the quarantine report read
         # the same state.
         landing = landing_tables(settings)
         present = [(name, sha) for name, sha, _ in landing]
-        current = _nothing_new(settings, present)
-        if current is not None:
-            return current
-        return _run_pipeline(settings, quiet, present, landing, started)
+        outcome = _nothing_new(settings, present)
+        if outcome is None:
+            outcome = _run_pipeline(settings, quiet, present, landing, started)
+        outcome.notes[:0] = upgraded
+        return outcome
 
 
 def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutcome | None:
-    """A finished outcome when every landing file is known, none is quarantined and the
-    publication was built from exactly the loaded files and this dbt project; else None."""
+    """A finished outcome when every landing file is known, none is quarantined, the
+    publication was built from exactly the loaded files and this dbt project, and the
+    retention period has nothing to delete; else None."""
     from dagster_project.lib.fingerprint import input_fingerprint, published_fingerprint
 
     published = published_fingerprint(settings.published_path)
@@ -106,6 +111,8 @@ def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutco
             return None
         if input_fingerprint(con) != published:
             return None
+        if retention.due(con, retention.months()):
+            return None  # rows or copies to delete for the retention period
     from dagster_project.lib import config, postgres
 
     url = config.postgres_url()

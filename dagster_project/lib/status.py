@@ -36,7 +36,12 @@ def print_status(settings: Settings, limit: int = 30, wide: bool = False) -> int
         # posteringer_202501.csv and posteringer_202502.csv must stay apart.
         table.add_column(column, overflow="fold")
     for seen, name, status, accepted, rejected, reason in rows:
-        style = {"quarantined": "red", "superseded": "dim", "withdrawn": "yellow"}.get(status, "")
+        style = {
+            "quarantined": "red",
+            "superseded": "dim",
+            "expired": "dim",
+            "withdrawn": "yellow",
+        }.get(status, "")
         table.add_row(
             f"{seen:%Y-%m-%d %H:%M}",
             name,

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from dagster_project.lib import ledger, loader
+from dagster_project.lib import ledger, loader, rawcopy
 from dagster_project.lib.config import Settings
 from dagster_project.lib.specs import FileSpec
 
@@ -215,7 +215,8 @@ def _fall_back(con, settings: Settings, spec: FileSpec, target, run_id: str, don
     per source system), every earlier version applied again, oldest first."""
     name, _, _, raw_table, slot, _ = target
     versions = con.execute(
-        "SELECT file_name, file_sha256, size_bytes FROM meta.file_ledger "
+        "SELECT file_name, file_sha256, size_bytes, raw_copy_sha256, trimmed_before, "
+        "rows_purged FROM meta.file_ledger "
         "WHERE raw_table = ? AND slot = ? AND status IN ('loaded', 'superseded') "
         "ORDER BY version, seen_at, file_name",
         [raw_table, slot],
@@ -225,16 +226,25 @@ def _fall_back(con, settings: Settings, spec: FileSpec, target, run_id: str, don
         con.execute(f"DELETE FROM raw.{spec.table} WHERE {spec.replaces(spec.match(name))}")
     else:
         versions.reverse()  # newest first; the first that loads stands for the slot
-    for version_name, version_sha, size in versions:
+    for version_name, version_sha, size, copy_sha, trimmed, purged in versions:
         fields = spec.match(version_name)
-        copy = settings.raw_copy_dir / spec.source / f"{version_sha[:16]}_{version_name}"
+        copy = settings.raw_copy_dir / spec.source / rawcopy.copy_name(version_name, version_sha)
         if not copy.is_file():
             done.passed_over.append((version_name, f"its raw copy {copy} is gone"))
             continue
         data = copy.read_bytes()
-        if hashlib.sha256(data).hexdigest() != version_sha:
+        # The copy as kept (its CPR numbers pseudonymised, perhaps trimmed to the retention
+        # period: the ledger's raw_copy_sha256), or as delivered (a copy kept before
+        # pseudonymised copies, not yet upgraded by a run: the delivered file's SHA-256).
+        digest = hashlib.sha256(data).hexdigest()
+        if digest not in (version_sha, copy_sha):
             done.passed_over.append((version_name, f"its raw copy {copy} is not the file"))
             continue
+        kept = digest != version_sha
+        if not kept:
+            # Kept from here on as a run keeps it (`lib/rawcopy.py`).
+            fresh = rawcopy.keep(copy.parent, version_name, version_sha, spec, data)
+            copy_sha = fresh.sha256 if fresh else None
         base = dict(
             file_name=version_name,
             file_sha256=version_sha,
@@ -245,15 +255,18 @@ def _fall_back(con, settings: Settings, spec: FileSpec, target, run_id: str, don
             size_bytes=size,
             run_id=run_id,
             raw_copy=str(copy),
+            raw_copy_sha256=copy_sha,
+            trimmed_before=trimmed,
+            rows_purged=purged,
         )
         # Checked again, as a cold run would: the rows it references may have changed.
         con.execute(
             "DELETE FROM meta.rejected_rows WHERE file_name = ? AND file_sha256 = ?",
             [version_name, version_sha],
         )
-        with loader.checked_rows(con, spec, fields, data) as checked:
+        with loader.checked_rows(con, spec, fields, data, kept=kept) as checked:
             if checked.problem is not None:
-                loader.keep_quarantined(settings, base, data, checked.problem)
+                loader.keep_quarantined(settings, base, data, checked.problem, spec, kept=kept)
                 loader.record_quarantined(con, base, checked)
                 done.passed_over.append((version_name, f"quarantined: {checked.problem}"))
                 continue

@@ -5,7 +5,16 @@
 -- a shown parent's parts are its child rows and its own rows (on its own cost centre, never
 -- published on their own, and so hidden when they hold 1 to 4 persons or respondents). A
 -- shown parent with exactly one hidden part gives that part away. One row per such parent.
+-- A period frozen by the retention period (docs/privacy.md) passed when it was published; its
+-- own rows are no longer computed, so it is not checked again.
 with
+
+frozen as (
+    select distinct
+        kpi_id,
+        periode
+    from {{ source('meta', 'frozen_kpi_values') }}
+),
 
 published as (
     select
@@ -24,6 +33,17 @@ published as (
             'personaleomsaetning_tilgang_pct'
         )
         or starts_with(kpi_id, 'trivsel_')
+),
+
+unfrozen as (
+    select published.*
+    from published
+    where
+        not exists (
+            select 1
+            from frozen
+            where frozen.kpi_id = published.kpi_id and frozen.periode = published.periode
+        )
 ),
 
 organisation as (
@@ -88,7 +108,7 @@ hidden_children as (
         organisation.overordnet as omkostningssted,
         children.periode,
         count(*) as antal
-    from published as children
+    from unfrozen as children
     inner join organisation
         on children.omkostningssted = organisation.omkostningssted
     where children.undertrykt and organisation.overordnet is not null
@@ -102,7 +122,7 @@ shown_parents as (
         parents.periode,
         coalesce(hidden_children.antal, 0) as skjulte_underenheder,
         coalesce(own_rows.skjult, false) as egne_raekker_skjult
-    from published as parents
+    from unfrozen as parents
     left join hidden_children
         on
             parents.kpi_id = hidden_children.kpi_id

@@ -1,10 +1,23 @@
 -- Every survey period (docs/kpis.md): a round belongs to the month of its file, so the months are
 -- the round months, and a year holds its rounds. The survey horizon is the last round, so
--- no period lies after it. Invitations for a month without a round open no period.
+-- no period lies after it. Invitations for a month without a round open no period. No period
+-- starts before the retention cutoff (docs/privacy.md): a year that began before it is no
+-- period, its published figure is frozen.
 with
 
+retention as (
+    select max(cutoff) as opbevaret_fra_dato
+    from {{ source('meta', 'retention_cutoffs') }}
+    where source = 'besvarelser'
+),
+
 rounds as (
-    select distinct runde from {{ ref('stg_feedback__besvarelser') }}
+    select distinct besvarelser.runde
+    from {{ ref('stg_feedback__besvarelser') }} as besvarelser
+    cross join retention
+    where
+        retention.opbevaret_fra_dato is null
+        or cast(besvarelser.runde || '-01' as date) >= retention.opbevaret_fra_dato
 ),
 
 month_periods as (
@@ -20,12 +33,16 @@ month_periods as (
 year_periods as (
     select
         'aar' as periodetype,
-        cast(aar as varchar) as periode,
-        aar,
-        min(fra_maaned) as fra_maaned,
-        max(til_maaned) as til_maaned
+        cast(month_periods.aar as varchar) as periode,
+        month_periods.aar,
+        min(month_periods.fra_maaned) as fra_maaned,
+        max(month_periods.til_maaned) as til_maaned
     from month_periods
-    group by aar
+    cross join retention
+    group by month_periods.aar, retention.opbevaret_fra_dato
+    having
+        retention.opbevaret_fra_dato is null
+        or make_date(month_periods.aar, 1, 1) >= retention.opbevaret_fra_dato
 ),
 
 periods as (

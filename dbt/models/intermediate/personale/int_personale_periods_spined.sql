@@ -2,7 +2,8 @@
 -- horizon month, and each year holding at least one of them (the horizon's year runs to the
 -- horizon). Each period carries its number of working days and its turnover window
 -- [t0, t1]: the calendar year (to the horizon) for aar, the twelve months ending with the
--- month for maaned.
+-- month for maaned. A year that began before the first month (the retention cutoff moved it
+-- into the year) is no period: its published figure is frozen.
 {%- set months_from = 'horizon.foerste_dato' %}
 {%- set months_to = "cast(date_trunc('month', horizon.horisont_dato) as date)" %}
 with
@@ -48,7 +49,9 @@ year_periods as (
         make_date(cast(month_periods.aar as integer), 1, 1) as vindue_fra_dato,
         max(month_periods.til_dato) as vindue_til_dato
     from month_periods
-    group by month_periods.aar
+    cross join horizon
+    group by month_periods.aar, horizon.foerste_dato
+    having make_date(cast(month_periods.aar as integer), 1, 1) >= horizon.foerste_dato
 ),
 
 periods as (

@@ -3,15 +3,23 @@
 -- A person is counted once per node however many employments they hold, so a move between
 -- two units leaves the one and joins the other, but is no change at a node above both.
 -- The persons in S on the node's own cost centre are counted apart too, for the secondary
--- suppression (int_personaleomsaetning_cells_suppressed).
+-- suppression (int_personaleomsaetning_cells_suppressed). A window that starts before the
+-- retention cutoff is not counted again from what is left (its figure is frozen).
 with
+
+horizon as (
+    select * from {{ ref('int_personale_horizon_determined') }}
+),
 
 closure as (
     select * from {{ ref('int_cost_centre_ancestors_expanded') }}
 ),
 
 periods as (
-    select * from {{ ref('int_personale_periods_spined') }}
+    select spine.*
+    from {{ ref('int_personale_periods_spined') }} as spine
+    cross join horizon
+    where horizon.opbevaret_fra_dato is null or spine.vindue_fra_dato >= horizon.opbevaret_fra_dato
 ),
 
 employments as (
