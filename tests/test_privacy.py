@@ -785,3 +785,11 @@ def test_retention_deletes_person_rows_before_the_cutoff_and_keeps_the_published
     # Nothing left to delete: the next run with nothing new has nothing to do.
     again = _run(data, second, MAALBAR_OPBEVARING_MAANEDER=RETENTION_MONTHS)
     assert again.returncode == 0 and "the publication is current" in again.stdout
+    # A full build from what is left, without the publication to copy from, publishes the
+    # frozen figures as they were.
+    published.unlink()
+    full = _run(
+        data, second, MAALBAR_OPBEVARING_MAANEDER=RETENTION_MONTHS, MAALBAR_FULL_REBUILD="1"
+    )
+    assert full.returncode == 0, full.stderr[-3000:]
+    assert _frozen_rows(published) == before

@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS meta.migrations (
 MIGRATIONS = ("pseudonymised_copies", "owner_only")
 
 
+def done(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has every migration (a read, for read-only connections)."""
+    if not warehouse.has_table(con, "meta", "migrations"):
+        return False
+    applied = {name for (name,) in con.execute("SELECT name FROM meta.migrations").fetchall()}
+    return applied >= set(MIGRATIONS)
+
+
 def migrate(settings: Settings) -> list[str]:
     """Apply the migrations this data folder lacks; what was done, in lines for the run's
     output. Raises pseudonym.MissingKey when copies with CPR numbers wait for the key."""

@@ -2,9 +2,10 @@
 
 Every command runs with umask 077 (`cli.main`): what it creates is readable by its owner
 only. The publication is the exception a municipality may open: what is written into
-`published/` (the database, its Parquet export, the report) is given the read access that
-`published/` itself grants its group and others, so that opening the folder to a BI reader
-group (docs/operations.md) opens every later publication too.
+`published/` (the database and its Parquet export, and anything else published there, such
+as a report, through `open_like`) is given the read access that `published/` itself grants
+its group and others, so that opening the folder to a BI reader group
+(docs/operations.md) opens every later publication too.
 """
 
 from __future__ import annotations

@@ -81,29 +81,34 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     from dagster_project.lib.migrate import migrate
 
     with exclusive_run(settings), _collector_paused_for_start_up() as started:
-        # A data folder an earlier version wrote is brought up to date first.
-        upgraded = migrate(settings)
         # Hashed once: the no-change test, the dbt selection and the quarantine report read
         # the same state.
         landing = landing_tables(settings)
         present = [(name, sha) for name, sha, _ in landing]
-        outcome = _nothing_new(settings, present)
-        if outcome is None:
-            outcome = _run_pipeline(settings, quiet, present, landing, started)
+        current = _nothing_new(settings, present)
+        if current is not None:
+            return current
+        # A data folder an earlier version wrote is brought up to date before anything loads.
+        upgraded = migrate(settings)
+        outcome = _run_pipeline(settings, quiet, present, landing, started)
         outcome.notes[:0] = upgraded
         return outcome
 
 
 def _nothing_new(settings: Settings, present: list[tuple[str, str]]) -> RunOutcome | None:
     """A finished outcome when every landing file is known, none is quarantined, the
-    publication was built from exactly the loaded files and this dbt project, and the
-    retention period has nothing to delete; else None."""
+    publication was built from exactly the loaded files and this dbt project, the data
+    folder needs no upgrade and the retention period has nothing to delete; else None."""
     from dagster_project.lib.fingerprint import input_fingerprint, published_fingerprint
 
     published = published_fingerprint(settings.published_path)
     if published is None or not settings.warehouse_path.exists():
         return None
+    from dagster_project.lib import migrate
+
     with warehouse.connect(settings, read_only=True) as con:
+        if not migrate.done(con):
+            return None
         known = ledger.known_files(con)
         if any(file not in known for file in present):
             return None
