@@ -280,6 +280,10 @@ def transform_floor(target: Path, warehouse: Path, work_dir: Path, project_dir: 
     for stale in (path, path.with_suffix(".duckdb.wal")):
         stale.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
+    # The functions the models call that DuckDB lacks, as dbt's plugin registers them.
+    from dagster_project.lib.dbt_functions import register
+
+    register(con)
     copied = _copy_sources(con, warehouse, source_schemas, database)
     for schema in sorted({node["schema"] for node in nodes.values()}):
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(database)}.{quote(schema)}")

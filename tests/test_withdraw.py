@@ -328,7 +328,13 @@ def test_the_next_run_rebuilds_what_the_withdrawn_tables_reach(organisation, tmp
     withdraw(settings, "posteringer_202501.csv", "wrong", by="jens")
     assert changed_tables(settings, []) == {"posteringer"}
     withdraw(settings, "maalkatalog_20250105.xlsx", "wrong", by="jens")
-    assert changed_tables(settings, []) == {"posteringer", "udvalg", "maal", "indikatorer"}
+    assert changed_tables(settings, []) == {
+        "posteringer",
+        "udvalg",
+        "maal",
+        "indikatorer",
+        "indsatser",
+    }
 
 
 OLD_LEDGER = """

@@ -3,9 +3,10 @@
     a hand-written approximation would be one more thing to get wrong.
     - DuckDB: a Python function registered on each connection dbt opens by the dbt-duckdb
       plugin dagster_project/lib/dbt_functions.py (profiles.yml, `plugins`).
-    - PostgreSQL: a PL/Python function created by the on-run-start hook below
-      (create_maalbar_functions); it needs the plpython3u extension and scipy in the server's
-      Python (Debian: postgresql-plpython3-15, python3-scipy). -#}
+    - PostgreSQL: a PL/Python function, created once per database before the first build by
+      `dbt run-operation create_maalbar_functions --target postgres`; it needs the plpython3u
+      extension and scipy in the server's Python (Debian: postgresql-plpython3-15,
+      python3-scipy). -#}
 {% macro t_quantile(p, df) -%}
     {{ return(adapter.dispatch('t_quantile')(p, df)) }}
 {%- endmacro %}
@@ -23,10 +24,11 @@
 {%- endmacro %}
 
 {% macro default__create_maalbar_functions() -%}
-    select 1
+    {{ exceptions.raise_compiler_error("create_maalbar_functions: nothing to create on " ~ target.type) }}
 {%- endmacro %}
 
 {% macro postgres__create_maalbar_functions() -%}
+    {% call statement('create_maalbar_functions') -%}
     create extension if not exists plpython3u;
     create or replace function maalbar_t_kvantil(p double precision, df double precision)
     returns double precision language plpython3u immutable as $$
@@ -35,4 +37,6 @@ if p is None or df is None or not df > 0:
 from scipy.stats import t
 return float(t.ppf(p, df))
 $$;
+    {%- endcall %}
+    {% do adapter.commit() %}
 {%- endmacro %}

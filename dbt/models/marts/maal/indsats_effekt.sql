@@ -5,6 +5,7 @@
 -- with Welch–Satterthwaite degrees of freedom; with |T| = 1 it is s_C · √(1 + 1/|C|) with
 -- |C| − 1 degrees of freedom (the one treated unit compared with the spread of the
 -- comparison units, as for a new observation). The t quantile comes from scipy.stats.
+-- Aggregates add in unit order, so a figure never depends on the order of the raw rows.
 with
 
 windows as (
@@ -25,14 +26,14 @@ sides as (
         indsats_id,
         count(*) filter (where side = 'indsats') as n_t,
         count(*) filter (where side = 'sammenligning') as n_c,
-        avg(foer_gns) filter (where side = 'indsats') as foer_enheder,
-        avg(efter_gns) filter (where side = 'indsats') as efter_enheder,
-        avg(foer_gns) filter (where side = 'sammenligning') as foer_sammenligning,
-        avg(efter_gns) filter (where side = 'sammenligning') as efter_sammenligning,
-        avg(aendring) filter (where side = 'indsats') as mean_t,
-        avg(aendring) filter (where side = 'sammenligning') as mean_c,
-        var_samp(aendring) filter (where side = 'indsats') as var_t,
-        var_samp(aendring) filter (where side = 'sammenligning') as var_c
+        avg(foer_gns order by omkostningssted) filter (where side = 'indsats') as foer_enheder,
+        avg(efter_gns order by omkostningssted) filter (where side = 'indsats') as efter_enheder,
+        avg(foer_gns order by omkostningssted) filter (where side = 'sammenligning') as foer_sammenligning,
+        avg(efter_gns order by omkostningssted) filter (where side = 'sammenligning') as efter_sammenligning,
+        avg(aendring order by omkostningssted) filter (where side = 'indsats') as mean_t,
+        avg(aendring order by omkostningssted) filter (where side = 'sammenligning') as mean_c,
+        var_samp(aendring order by omkostningssted) filter (where side = 'indsats') as var_t,
+        var_samp(aendring order by omkostningssted) filter (where side = 'sammenligning') as var_c
     from changes
     group by indsats_id
 ),

@@ -1,7 +1,8 @@
 -- Each unit's pre and post mean and its change d = mean(post) − mean(pre) (docs/kpis.md,
 -- Initiative effect). Months without a value (none delivered, or suppressed) do not count;
 -- a unit takes part when it has at least 3 months with a value in each period. Every unit
--- of indsats_enheder has a row, so the units that do not take part can be named.
+-- of indsats_enheder has a row, so the units that do not take part can be named. Means add
+-- in month order, so a figure never depends on the order of the raw rows.
 with
 
 units as (
@@ -18,9 +19,9 @@ means as (
         indsats_id,
         omkostningssted,
         count(*) filter (where vindue = 'foer') as foer_maaneder,
-        avg(vaerdi) filter (where vindue = 'foer') as foer_gns,
+        avg(vaerdi order by periode) filter (where vindue = 'foer') as foer_gns,
         count(*) filter (where vindue = 'efter') as efter_maaneder,
-        avg(vaerdi) filter (where vindue = 'efter') as efter_gns
+        avg(vaerdi order by periode) filter (where vindue = 'efter') as efter_gns
     from unit_months
     group by indsats_id, omkostningssted
 )
