@@ -12,8 +12,9 @@ from pathlib import Path
 from dagster_project.lib import config
 
 # One event-log database for all runs, written through one pooled connection
-# (`lib/history.py`): the default writes every asset event twice (the run's own database and
-# an index) and opens a new connection per event, and a run has some 1,600 events.
+# (`lib/history.py`): Dagster's default writes every asset event twice (the run's own
+# database and an index) and opens a new connection per event. MAALBAR_EVENT_LOG=stock
+# selects Dagster's own consolidated SQLite storage (the same database file).
 # A dagster.yaml that starts with this marker is ours and is rewritten when it differs; any
 # other dagster.yaml in DAGSTER_HOME is the operator's and is left alone.
 DAGSTER_YAML_MARKER = "# written by maalbar"
@@ -22,11 +23,16 @@ DAGSTER_YAML = """\
 telemetry:
   enabled: false
 event_log_storage:
-  module: dagster_project.lib.history
-  class: PooledSqliteEventLogStorage
+  module: {module}
+  class: {storage}
   config:
     base_dir: {history}
 """
+EVENT_LOG_VARIABLE = "MAALBAR_EVENT_LOG"
+EVENT_LOG_STORAGES = {
+    "pooled": ("dagster_project.lib.history", "PooledSqliteEventLogStorage"),
+    "stock": ("dagster._core.storage.event_log", "ConsolidatedSqliteEventLogStorage"),
+}
 # What earlier versions wrote, without the marker: replaced like our own.
 _EARLIER_DAGSTER_YAML = """\
 telemetry:
@@ -41,8 +47,16 @@ event_log_storage:
 
 def write_dagster_yaml(home: Path) -> None:
     """The dagster.yaml of `maalbar run` in `home`, unless an operator wrote their own."""
+    choice = os.environ.get(EVENT_LOG_VARIABLE, "pooled").strip().lower() or "pooled"
+    if choice not in EVENT_LOG_STORAGES:
+        raise SystemExit(
+            f"{EVENT_LOG_VARIABLE} must be one of {', '.join(EVENT_LOG_STORAGES)}, not {choice!r}"
+        )
+    module, storage = EVENT_LOG_STORAGES[choice]
     path = home / "dagster.yaml"
-    wanted = DAGSTER_YAML.format(marker=DAGSTER_YAML_MARKER, history=home / "history")
+    wanted = DAGSTER_YAML.format(
+        marker=DAGSTER_YAML_MARKER, module=module, storage=storage, history=home / "history"
+    )
     current = path.read_text() if path.exists() else None
     ours = current is None or current.startswith(DAGSTER_YAML_MARKER)
     earlier = current == _EARLIER_DAGSTER_YAML.format(history=home / "history")
@@ -299,19 +313,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console() -> None:
-    """The `maalbar` command. When a run has returned, every file it wrote is closed (DuckDB
-    connections, the swapped publication, SQLite commits), and what is left is the
-    interpreter tearing down the objects Dagster, dbt and GX built: some 3.5 s at scale M.
-    The exit handlers still run (the run log is flushed, multiprocessing releases the locks
-    dbt's manifest made), then the process ends without the teardown. An exception still
-    ends the usual way, with its traceback."""
-    import atexit
-
-    code = main()
-    atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    """The `maalbar` command."""
+    sys.exit(main())
 
 
 if __name__ == "__main__":

@@ -7,9 +7,11 @@ from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.publish import published_database
 from dagster_project.defs.quality import quality_checks
 from dagster_project.defs.report import report
+from dagster_project.defs.resources import GxWorkers
 from dagster_project.defs.retention import retention_step
 from dagster_project.defs.schedules import schedules, sensors
-from dagster_project.defs.transform import dbt_resource, maalbar_dbt_assets
+from dagster_project.defs.transform import dbt_project, maalbar_dbt_assets
+from dagster_project.lib.dbt_inprocess import dbt_resource
 
 # One process, steps in order: DuckDB takes one writer, and dbt runs between our steps.
 maalbar_job = dg.define_asset_job(
@@ -32,6 +34,6 @@ defs = dg.Definitions(
     jobs=[maalbar_job],
     schedules=schedules,
     sensors=sensors,
-    resources={"dbt": dbt_resource()},
+    resources={"dbt": dbt_resource(dbt_project), "gx": GxWorkers()},
     executor=dg.in_process_executor,
 )

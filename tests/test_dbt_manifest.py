@@ -34,6 +34,22 @@ def test_the_parsed_manifest_is_the_projects_and_only_while_its_sources_are_unch
     assert dbt_manifest.parsed_manifest() is None
 
 
+def test_a_manifest_kept_by_another_dbt_version_is_never_unpickled(monkeypatch):
+    """The stamp says what the pickle was parsed from: after an upgrade of dbt the pickle,
+    whose classes may no longer exist or match, is not loaded at all."""
+    import pickle
+
+    dbt_manifest.ensure_manifest()
+    real = dbt_manifest._parsed_from()
+    monkeypatch.setattr(
+        dbt_manifest, "_parsed_from", lambda: real.replace("dbt-core", "dbt-core 0")
+    )
+    loaded = []
+    monkeypatch.setattr(pickle, "loads", lambda data: loaded.append(data))
+    assert dbt_manifest.parsed_manifest() is None
+    assert loaded == []
+
+
 def _resolves_refs_and_sources(manifest, models, sources) -> bool:
     try:
         return all(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import dagster as dg
+import pytest
 from dagster._core.instance import DagsterInstance
 
 from dagster_project import cli
@@ -36,7 +37,7 @@ def test_yaml_is_written_updated_from_earlier_versions_and_an_operators_is_kept(
     assert (operator / "dagster.yaml").read_text() == own
 
 
-def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
+def test_instance_stores_and_reads_events_in_one_database(tmp_path):
     cli.write_dagster_yaml(tmp_path)
     instance = DagsterInstance.from_config(str(tmp_path))
     try:
@@ -48,12 +49,7 @@ def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
             )
         latest = instance.get_latest_materialization_event(dg.AssetKey("x"))
         assert latest.asset_materialization.metadata["value"].value == 4
-        engine = storage._pooled_engine()
-        assert storage._pooled_engine() is engine  # one engine, not one per event
-        with storage._connect() as conn:
-            # 1 = NORMAL: synced at checkpoints of the write-ahead log, not at every commit
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
-            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert storage.supports_asset_checks  # Dagster finds its tables through the pool
     finally:
         instance.dispose()
     # The events are in the one database Dagster's own storage class reads as well.
@@ -64,23 +60,28 @@ def test_instance_stores_and_reads_events_through_one_pooled_engine(tmp_path):
     assert stored == 5
 
 
-def test_a_table_found_is_remembered_and_a_missing_one_asked_for_again(tmp_path, monkeypatch):
+def test_the_stock_event_log_is_one_setting_away_and_reads_the_same_database(tmp_path, monkeypatch):
+    """MAALBAR_EVENT_LOG=stock: Dagster's own consolidated storage, on the same database the
+    pooled storage wrote, so the run history stays whole when switching."""
+    from dagster._core.storage.event_log import ConsolidatedSqliteEventLogStorage
+
     cli.write_dagster_yaml(tmp_path)
-    instance = DagsterInstance.from_config(str(tmp_path))
+    pooled = DagsterInstance.from_config(str(tmp_path))
     try:
-        storage = instance.event_log_storage
-        assert storage.supports_asset_checks  # the asset check table exists
-        assert not storage.has_table("not_a_table")
-        with storage._connect() as conn:
-            conn.exec_driver_sql("CREATE TABLE not_a_table (x INTEGER)")
-        assert storage.has_table("not_a_table")  # a missing table was not remembered
-
-        def no_engine():
-            raise AssertionError("a table found once is not looked up again")
-
-        monkeypatch.setattr(storage, "_pooled_engine", no_engine)
-        assert storage.has_table("not_a_table")
-        assert storage.supports_asset_checks
+        pooled.report_runless_asset_event(dg.AssetMaterialization(asset_key="x"))
     finally:
-        monkeypatch.undo()
-        instance.dispose()
+        pooled.dispose()
+    monkeypatch.setenv(cli.EVENT_LOG_VARIABLE, "stock")
+    cli.write_dagster_yaml(tmp_path)
+    stock = DagsterInstance.from_config(str(tmp_path))
+    try:
+        storage = stock.event_log_storage
+        assert type(storage) is ConsolidatedSqliteEventLogStorage
+        stock.report_runless_asset_event(dg.AssetMaterialization(asset_key="x"))
+        records = stock.fetch_materializations(dg.AssetKey("x"), limit=10).records
+        assert len(records) == 2
+    finally:
+        stock.dispose()
+    monkeypatch.setenv(cli.EVENT_LOG_VARIABLE, "fast")
+    with pytest.raises(SystemExit, match="MAALBAR_EVENT_LOG must be one of pooled, stock"):
+        cli.write_dagster_yaml(tmp_path)

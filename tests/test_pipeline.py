@@ -13,9 +13,6 @@ import duckdb
 import pytest
 
 from dagster_project import cli
-from dagster_project.defs import quality
-from dagster_project.lib import early_checks
-from dagster_project.lib.dbt_inprocess import models_built
 from tests.conftest import ORGANISATION_HEADER, ORGANISATION_ROWS, POSTINGS_HEADER, write_export
 
 pytestmark = pytest.mark.slow
@@ -103,32 +100,9 @@ def pipeline(tmp_path_factory):
     patch.setenv("DAGSTER_HOME", str(root / "dagster"))
     _landing(settings)
 
-    # What dbt's listeners see (lib/dbt_inprocess.py) and what the checks' steps take of the
-    # validations begun during dbt (lib/early_checks.py).
-    def listener(model, connect):
-        with connect() as con:
-            (schema,) = con.execute(
-                "SELECT table_schema FROM information_schema.tables WHERE table_name = ?",
-                [model],
-            ).fetchall()[0]
-            BUILT[model] = con.execute(f'SELECT count(*) FROM {schema}."{model}"').fetchall()[0][0]
-
-    take = early_checks.take
-
-    def taking(run_id, name):
-        begun = take(run_id, name)
-        TAKEN[name] = begun is not None
-        return begun
-
-    patch.setattr(early_checks, "take", taking)
-    with models_built(listener):
-        exit_code = cli.main(["run"])
+    exit_code = cli.main(["run"])
     yield settings, exit_code
     patch.undo()
-
-
-BUILT: dict[str, int] = {}
-TAKEN: dict[str, bool] = {}
 
 
 def test_first_run_publishes_hand_computed_economy(pipeline):
@@ -217,30 +191,44 @@ def test_first_run_publishes_hand_computed_economy(pipeline):
     assert schema_checked == published
 
 
-def test_the_marts_checks_began_while_dbt_built_the_rest(pipeline):
-    """Every model dbt built reached the listeners with its final rows, and each mart's GX
-    checks were handed on during dbt, not read again after it."""
-    settings, exit_code = pipeline
-    assert exit_code == 0
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+def _marts(path: Path) -> dict[str, list[tuple]]:
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        models = dict(
-            con.execute(
-                "SELECT table_name, table_schema FROM information_schema.tables "
-                "WHERE table_schema IN ('staging', 'intermediate', 'marts')"
+        tables = [
+            name
+            for (name,) in con.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'marts' ORDER BY 1"
             ).fetchall()
-        )
-        final = {
-            model: con.execute(f'SELECT count(*) FROM {schema}."{model}"').fetchall()[0][0]
-            for model, schema in models.items()
-            if model != "kpi_definitions"  # a seed, not a model
+        ]
+        return {
+            table: sorted(con.execute(f'SELECT * FROM marts."{table}"').fetchall(), key=repr)
+            for table in tables
         }
     finally:
         con.close()
-    assert final == BUILT
-    expected = {check.name for check in quality.early_validations()}
-    assert expected <= set(TAKEN)
-    assert all(TAKEN[name] for name in expected), [n for n in expected if not TAKEN[n]]
+
+
+def test_the_stock_dbt_process_publishes_the_same_marts(pipeline, tmp_path, monkeypatch):
+    """MAALBAR_DBT_INPROCESS=0 runs dagster-dbt's stock resource, dbt a process of its own
+    per command (lib/dbt_inprocess.py): on the same landing folder it publishes the same
+    marts, row for row, as the run in the Dagster process did."""
+    settings, exit_code = pipeline
+    assert exit_code == 0
+    from dagster_project.lib.config import Settings
+
+    stock = Settings(data_dir=tmp_path / "data", landing_dir=settings.landing_dir)
+    monkeypatch.setenv("MAALBAR_DBT_INPROCESS", "0")
+    monkeypatch.setenv("MAALBAR_DATA_DIR", str(stock.data_dir))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    monkeypatch.setenv("MAALBAR_WAREHOUSE_PATH", str(stock.warehouse_path))
+    assert cli.main(["run"]) == 0
+    [log] = (stock.data_dir / "logs").glob("*.log")
+    assert "maalbar_dbt_assets - STEP_SUCCESS" in log.read_text(encoding="utf-8")
+    in_process, as_process = _marts(settings.published_path), _marts(stock.published_path)
+    assert sorted(as_process) == sorted(in_process) and "kpi_values" in in_process
+    for table, rows in in_process.items():
+        assert as_process[table] == rows, table
 
 
 def test_large_sources_load_first_and_their_checks_wait_for_every_ingest(pipeline):

@@ -6,8 +6,9 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
-from dagster_project.defs.transform import dbt_resource
+from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
 from dagster_project.lib.dbt_manifest import sources_hash
@@ -16,7 +17,7 @@ from dagster_project.lib.openlineage import write_events
 DOCS_CACHE = DBT_PROJECT_DIR / "target" / "docs-site"
 
 
-def build_dbt_docs(target: Path) -> bool:
+def build_dbt_docs(target: Path, dbt: DbtCliResource) -> bool:
     """The static dbt docs site in target. It is generated only when the dbt project changed
     (the catalog of tables, columns, types and descriptions changes only with it) and kept
     beside the project, so every data folder of this checkout reuses it."""
@@ -27,7 +28,7 @@ def build_dbt_docs(target: Path) -> bool:
         not stamp.exists() or stamp.read_text() != current
     ):
         os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
-        dbt_resource().cli(["docs", "generate", "--static"], target_path=DOCS_CACHE).wait()
+        dbt.cli(["docs", "generate", "--static"], target_path=DOCS_CACHE).wait()
         stamp.write_text(current)
         rebuilt = True
     target.mkdir(parents=True, exist_ok=True)
@@ -35,65 +36,37 @@ def build_dbt_docs(target: Path) -> bool:
     return rebuilt
 
 
-def build_gx_docs(settings: config.Settings, run_id: str) -> Path | None:
+def build_gx_docs(settings: config.Settings, run_id: str, pool=None) -> Path | None:
     """The GX Data Docs site of this run's validations in docs/gx (None if it validated
     nothing): every raw file and published mart validated, expectation by expectation.
-    Rendered by a GX worker (`expectations/pool.py`; GX is not imported here). A rendering
-    begun early (`begin_gx_docs`) is used when it holds every validation of the run."""
-    from expectations import pool
+    Rendered in a GX worker of pool (GX is not imported here), else in this process."""
+    from expectations.pool import ValidationPool
 
-    early = _early.pop(run_id, None)
-    if early is not None:
-        validated, rendering = early
-        site = pool.result(rendering)  # also: never two renderings into docs/gx at once
-        if validated == _validations(settings, run_id):
-            return site
-    _, rendering = _render(settings, run_id)
+    pool = pool or ValidationPool(0)
+    rendering = _render_gx_docs(settings, run_id, pool)
     return None if rendering is None else pool.result(rendering)
 
 
-def begin_gx_docs(settings: config.Settings, run_id: str) -> None:
-    """Start rendering the run's GX Data Docs in a worker now (the last GX check, while the
-    publication is written); build_gx_docs collects it."""
-    validated, rendering = _render(settings, run_id)
-    if rendering is not None:
-        _early[run_id] = (validated, rendering)
-
-
-# Renderings begun early, by run: (validations they hold, future of the index page).
-_early: dict[str, tuple[int, object]] = {}
-
-
-def _validations(settings: config.Settings, run_id: str) -> int:
-    with warehouse.connect(settings, read_only=True) as con:
-        if not warehouse.has_table(con, "meta", "gx_validations"):
-            return 0
-        return con.execute(
-            "SELECT count(*) FROM meta.gx_validations WHERE run_id = ?", [run_id]
-        ).fetchall()[0][0]
-
-
-def _render(settings: config.Settings, run_id: str):
-    """(validations, future of the Data Docs' index page rendered in a worker); the future
-    is None if the run validated nothing."""
-    from expectations import pool
+def _render_gx_docs(settings: config.Settings, run_id: str, pool):
+    """The future of the GX Data Docs' index page, rendered by pool; None if the run
+    validated nothing."""
     from expectations.runner import StoredValidation, build_data_docs
 
     with warehouse.connect(settings, read_only=True) as con:
         if not warehouse.has_table(con, "meta", "gx_validations"):
-            return 0, None
+            return None
         rows = con.execute(
             "SELECT run_id, validated_at, suite, batch, result_document, suite_document "
             "FROM meta.gx_validations WHERE run_id = ? ORDER BY suite, batch",
             [run_id],
         ).fetchall()
     if not rows:
-        return 0, None
+        return None
     validations = [
         StoredValidation(run, at, suite, batch, json.loads(result), json.loads(suite_doc))
         for run, at, suite, batch, result, suite_doc in rows
     ]
-    return len(rows), pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
+    return pool.submit(build_data_docs, validations, settings.docs_dir / "gx")
 
 
 @dg.asset(
@@ -105,14 +78,15 @@ def _render(settings: config.Settings, run_id: str):
     "the run's validations. The readable data-quality page is the report's "
     "(published/rapport/kvalitet.html).",
 )
-def documentation(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def documentation(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, gx: GxWorkers
+) -> dg.MaterializeResult:
     settings = config.settings()
-    if context.run_id not in _early:
-        # A GX worker renders the Data Docs while this process writes the other two.
-        begin_gx_docs(settings, context.run_id)
+    # A GX worker renders the Data Docs while this process writes the dbt docs.
+    rendering = _render_gx_docs(settings, context.run_id, gx.pool)
     dbt_docs = settings.docs_dir / "dbt"
-    rebuilt = build_dbt_docs(dbt_docs)
-    gx_docs = build_gx_docs(settings, context.run_id)
+    rebuilt = build_dbt_docs(dbt_docs, dbt)
+    gx_docs = None if rendering is None else gx.pool.result(rendering)
     with warehouse.connect(settings, read_only=True) as con:
         loaded = con.execute(
             "SELECT raw_table, source, file_name FROM meta.file_ledger "

@@ -343,9 +343,6 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
         if stale != current:
             shutil.rmtree(stale, ignore_errors=True)
     candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
-    # The candidate's own DuckDB database attaches the warehouse file: the run's held
-    # database is closed first, so that everything committed is in the file.
-    warehouse.release(settings)
     try:
         counts = build_candidate(settings, candidate, context.run_id)
     except PublicationRefused as err:

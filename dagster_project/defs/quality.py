@@ -18,7 +18,8 @@ import dagster as dg
 
 from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
 from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
-from dagster_project.lib import config, early_checks, raw_validation, warehouse
+from dagster_project.defs.resources import GxWorkers
+from dagster_project.lib import config, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
 from expectations import marts
 from expectations.runner import BLOCKING
@@ -159,12 +160,12 @@ def raw_suite_check(table: str) -> dg.AssetChecksDefinition:
         "on the rows loaded since the last publication (this run's, and those of runs that "
         "stopped before publishing); unexpected values are reported with file and line.",
     )
-    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+    def _check(context: dg.AssetCheckExecutionContext, gx: GxWorkers) -> dg.AssetCheckResult:
         run_id = context.op_execution_context.run_id
         # One connection reads the run's rows and stores the outcome: opening the warehouse
         # costs some 50 ms, and most raw tables get no new file in a run.
         with warehouse.connect(config.settings()) as con:
-            results = raw_validation.collect(con, run_id, table)
+            results = gx.pending.collect(con, run_id, table)
             store_results(con, run_id, f"raw.{table}", "gx_suite", results)
         return _result(results)
 
@@ -179,10 +180,8 @@ KPI_VALUES_RECONCILIATION = "marts.kpi_values.reconciles_with_postings"
 KNOWN_KPIS_QUERY = "SELECT kpi_id FROM marts.dim_kpi"
 
 
-def kpi_values_validations(con) -> list:
+def kpi_values_validations(con, pool) -> list:
     """kpi_values' suite handed to the GX workers (none without rows): its futures."""
-    from expectations import pool
-
     rows = warehouse.arrow(con, marts.kpi_frame_query())
     if not rows.num_rows:
         return []
@@ -201,10 +200,8 @@ def kpi_values_validations(con) -> list:
     ]
 
 
-def reconciliation_validations(con) -> list:
+def reconciliation_validations(con, pool) -> list:
     """kpi_values against the postings, handed to the GX workers: the futures."""
-    from expectations import pool
-
     sums = warehouse.arrow(con, marts.RECONCILIATION_QUERY)
     coverage = warehouse.arrow(con, marts.COVERAGE_QUERY)
     return [
@@ -219,13 +216,12 @@ def reconciliation_validations(con) -> list:
     ]
 
 
-def _begun_or_now(context, name: str, begin) -> list:
-    """The check's validations begun while dbt built (lib/early_checks.py), else begun now."""
-    begun = early_checks.take(context.op_execution_context.run_id, name)
-    if begun is None:
-        with warehouse.connect(config.settings(), read_only=True) as con:
-            begun = begin(con)
-    return begun
+def _validated(validations, pool) -> list:
+    """The validations begun on a read connection, awaited: their SuiteResults."""
+    pool.grow()  # after dbt, every worker validates
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        futures = validations(con, pool)
+    return [pool.result(future) for future in futures]
 
 
 @dg.asset_check(
@@ -234,11 +230,8 @@ def _begun_or_now(context, name: str, begin) -> list:
     blocking=True,
     description="Keys, domains, suppression consistency and bounded percentages of kpi_values.",
 )
-def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    from expectations import pool
-
-    futures = _begun_or_now(context, KPI_VALUES_SUITE, kpi_values_validations)
-    results = [pool.result(future) for future in futures]
+def kpi_values_suite(context: dg.AssetCheckExecutionContext, gx: GxWorkers) -> dg.AssetCheckResult:
+    results = _validated(kpi_values_validations, gx.pool)
     return _stored(context, "marts.kpi_values", "gx_suite", results)
 
 
@@ -249,20 +242,17 @@ def kpi_values_suite(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckRes
     description="forbrug_drift at the root equals the drift postings loaded, month by month, "
     "and every node has its row for every month with drift postings in its subtree.",
 )
-def kpi_values_reconciliation(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
-    from expectations import pool
-
-    futures = _begun_or_now(context, KPI_VALUES_RECONCILIATION, reconciliation_validations)
-    results = [pool.result(future) for future in futures]
+def kpi_values_reconciliation(
+    context: dg.AssetCheckExecutionContext, gx: GxWorkers
+) -> dg.AssetCheckResult:
+    results = _validated(reconciliation_validations, gx.pool)
     return _stored(context, "marts.kpi_values", "reconciles_with_postings", results)
 
 
-def published_mart_validations(con, mart: str, contract, key) -> dict[str, list]:
+def published_mart_validations(con, pool, mart: str, contract, key) -> dict[str, list]:
     """The GX validations of one published mart, handed to the GX workers: its schema
     against its dbt contract (gx_schema), and, where it has one, its suite with its key
     (gx_suite). Each check's futures of SuiteResults."""
-    from expectations import pool
-
     query, params = marts.schema_query(mart, contract)
     schema = warehouse.arrow(con, query, params)
     validations = {"gx_schema": [pool.validate(schema, f"marts.{mart}.schema", marts.schema, mart)]}
@@ -276,43 +266,13 @@ def published_mart_validations(con, mart: str, contract, key) -> dict[str, list]
     return validations
 
 
-def published_mart_results(con, mart: str, contract, key) -> dict[str, list]:
+def published_mart_results(con, pool, mart: str, contract, key) -> dict[str, list]:
     """The GX validations of one published mart, done: each check's SuiteResults."""
-    return _awaited(published_mart_validations(con, mart, contract, key))
+    return _awaited(published_mart_validations(con, pool, mart, contract, key), pool)
 
 
-def _awaited(validations: dict[str, list]) -> dict[str, list]:
-    from expectations import pool
-
+def _awaited(validations: dict[str, list], pool) -> dict[str, list]:
     return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
-
-
-def early_validations() -> list[early_checks.Early]:
-    """The marts' checks that can begin while dbt builds the other models: each published
-    mart's, and kpi_values'."""
-    suites = {mart: suite.query for mart, suite in marts.MART_SUITES.items()}
-    checks = [
-        early_checks.Early(
-            f"marts.{mart}",
-            mart,
-            frozenset({mart}) | early_checks.models_read(suites.get(mart, "")),
-            functools.partial(
-                published_mart_validations, mart=mart, contract=contract, key=PRIMARY_KEYS[mart]
-            ),
-        )
-        for mart, contract in published_contracts().items()
-    ]
-    for name, begin, queries in (
-        (KPI_VALUES_SUITE, kpi_values_validations, [marts.kpi_frame_query(), KNOWN_KPIS_QUERY]),
-        (
-            KPI_VALUES_RECONCILIATION,
-            reconciliation_validations,
-            [marts.RECONCILIATION_QUERY, marts.COVERAGE_QUERY],
-        ),
-    ):
-        reads = frozenset({"kpi_values"}) | early_checks.models_read(*queries)
-        checks.append(early_checks.Early(name, "kpi_values", reads, begin))
-    return checks
 
 
 def _published_specs() -> list[dg.AssetCheckSpec]:
@@ -342,11 +302,9 @@ def _published_specs() -> list[dg.AssetCheckSpec]:
 
 
 @dg.multi_asset_check(specs=_published_specs(), name="published_mart_suites", can_subset=True)
-def published_mart_suites(context: dg.AssetCheckExecutionContext):
-    """The published marts of the run validated in one step: the validations begun while dbt
-    built (lib/early_checks.py) taken, the others begun on one read connection."""
-    from dagster_project.defs.docs import begin_gx_docs
-
+def published_mart_suites(context: dg.AssetCheckExecutionContext, gx: GxWorkers):
+    """The published marts of the run validated in one step: every mart's rows read on one
+    connection and handed to the GX workers, which validate them side by side."""
     run_id = context.op_execution_context.run_id
     selected = context.selected_asset_check_keys
     contracts = {
@@ -354,25 +312,19 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
         for mart, contract in published_contracts().items()
         if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected
     }
-    # Most were begun while dbt built (lib/early_checks.py); the rest are read now.
-    validations = {mart: early_checks.take(run_id, f"marts.{mart}") for mart in contracts}
-    if any(begun is None for begun in validations.values()):
-        with warehouse.connect(config.settings(), read_only=True) as con:
-            for mart, begun in validations.items():
-                if begun is None:
-                    validations[mart] = published_mart_validations(
-                        con, mart, contracts[mart], PRIMARY_KEYS[mart]
-                    )
+    gx.pool.grow()  # the marts are many and small: every worker validates
+    with warehouse.connect(config.settings(), read_only=True) as con:
+        validations = {
+            mart: published_mart_validations(con, gx.pool, mart, contract, PRIMARY_KEYS[mart])
+            for mart, contract in contracts.items()
+        }
     # Every mart's rows were handed on before the first result is awaited: the workers
     # validate them side by side.
-    checked = {mart: _awaited(checks) for mart, checks in validations.items()}
+    checked = {mart: _awaited(checks, gx.pool) for mart, checks in validations.items()}
     with warehouse.connect(config.settings()) as con:
         for mart, results in checked.items():
             for check_name, suite_results in results.items():
                 store_results(con, run_id, f"marts.{mart}", check_name, suite_results)
-    # The run's last validations are stored: a GX worker renders the Data Docs while the
-    # publication is written (the documentation step takes the site if nothing was added).
-    begin_gx_docs(config.settings(), run_id)
     for mart, results in checked.items():
         for check_name, suite_results in results.items():
             yield _result(

@@ -1,14 +1,9 @@
 """The dbt project as Dagster assets: staging → intermediate → marts, tests as checks."""
 
-import contextlib
 import json
 import os
 import shutil
-import sys
 from collections.abc import Mapping
-from functools import cached_property
-from importlib.metadata import version as package_version
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -19,11 +14,9 @@ from dagster_dbt import (
     DbtProject,
     dbt_assets,
 )
-from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, DbtCliInvocation
-from packaging.version import Version
 
 from dagster_project.lib import config, ledger, retention, warehouse
-from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
+from dagster_project.lib.config import DBT_PROJECT_DIR
 from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
 from dagster_project.lib.dbt_test_descriptions import describe_test
 
@@ -79,29 +72,19 @@ translator = MaalbarTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
 def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    from expectations import pool
-
-    # The marts' suites after dbt validate side by side: the other GX workers import GX now.
-    pool.grow()
-    # The profile reads the warehouse path from the environment of the dbt process.
+    # The profile reads the warehouse path from the environment of dbt (its process, or
+    # this one: lib/dbt_inprocess.py).
     os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
-    # Stream to the end even when dbt fails, so its process has exited (and released the
-    # warehouse) before the failure is raised with the names of the failing nodes.
     # dbt's unit tests prove the SQL against fixed inputs: they run in the test suite
     # (`make test`), not on every production run, where they would double dbt's time.
-    # dbt writes no log file of its own (its debug log is some 10 MB a run): the run log
-    # has every event dbt prints.
     args = ["build", "--exclude", "test_type:unit"]
-    # What the ingest committed is written into the file before dbt begins: left in DuckDB's
-    # write-ahead log, it was checkpointed between dbt's models, which took longer then.
-    warehouse.checkpoint_held(config.settings())
     _remove_earlier_targets()
-    with _checks_begun_during_build(context):
-        invocation = dbt.cli(args, context=context, raise_on_error=False)
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    # Streamed to the end even when dbt fails, so that dbt has ended (and released the
+    # warehouse) before the failure is raised with the names of the failing nodes.
     try:
         yield from invocation.stream()
     finally:
-        # Whatever stopped the stream, dbt must not outlive the step holding the warehouse.
         if invocation.process.poll() is None:
             invocation.process.terminate()
             invocation.process.wait()
@@ -110,24 +93,6 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
         )
-
-
-@contextlib.contextmanager
-def _checks_begun_during_build(context: dg.AssetExecutionContext):
-    """The marts' GX checks begin as soon as dbt has built what they read, and the GX workers
-    validate while dbt builds the rest (lib/early_checks.py)."""
-    from expectations import pool
-
-    if not pool.workers():
-        yield
-        return
-    from dagster_project.defs.quality import early_validations
-    from dagster_project.lib import early_checks
-    from dagster_project.lib.dbt_inprocess import models_built
-
-    rebuilt = {key.path[-1] for key in context.selected_asset_keys}
-    with models_built(early_checks.register(context.run_id, rebuilt, early_validations())):
-        yield
 
 
 def _remove_earlier_targets() -> None:
@@ -303,90 +268,6 @@ def failed_nodes(invocation) -> list[str]:
         if r["status"] in ("error", "fail", "runtime error")
     ]
     return failed or ["see the run log"]
-
-
-class InProcessDbtCliInvocation(DbtCliInvocation):
-    """dagster-dbt's invocation of a dbt command, the command run in this process."""
-
-    @classmethod
-    def run(cls, args, env, manifest, dagster_dbt_translator, project_dir, target_path, **rest):
-        from dagster_project.lib.dbt_inprocess import InProcessDbt
-
-        target_path = Path(project_dir, target_path)
-        # dbt resolves these against the working directory, which a dbt process would have
-        # had in the project folder; this one stays where it is.
-        env = {**env, "DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path)}
-        # Partial parsing, as dagster-dbt's own run() prepares it: the project's parse state
-        # copied into the invocation's fresh target folder.
-        state = Path(project_dir, "target", PARTIAL_PARSE_FILE_NAME)
-        if state.exists() and not (target_path / PARTIAL_PARSE_FILE_NAME).exists():
-            target_path.mkdir(parents=True, exist_ok=True)
-            shutil.copy(state, target_path / PARTIAL_PARSE_FILE_NAME)
-        dg.get_dagster_logger().info(f"Running dbt command: `{' '.join(args)}`.")
-        return cls(
-            process=InProcessDbt(args, env),
-            manifest=manifest,
-            dagster_dbt_translator=dagster_dbt_translator,
-            project_dir=Path(project_dir),
-            target_path=target_path,
-            raise_on_error=rest["raise_on_error"],
-            context=rest["context"],
-            adapter=rest["adapter"],
-            cli_version=rest["cli_version"],
-            project=rest.get("dbt_project"),
-        )
-
-
-class MaalbarDbtCliResource(DbtCliResource):
-    """dagster-dbt asks the dbt executable for its version (`dbt --version`, a second dbt
-    process of some 3 s) on every run; the dbt beside this interpreter is the installed
-    dbt-core package, whose version the package metadata gives at once."""
-
-    @cached_property
-    def _cli_version(self) -> Version:
-        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
-            return Version(package_version("dbt-core"))
-        return super()._cli_version
-
-    def cli(self, args, **kwargs):
-        """As dagster-dbt's, with dbt run in this process (lib/dbt_inprocess.py): dagster-dbt
-        builds the command, its selection and environment, and reads dbt's events and
-        artifacts as from a dbt process."""
-        from dagster_dbt.core import resource as dagster_dbt_resource
-
-        dagster_dbt_resource.DbtCliInvocation = InProcessDbtCliInvocation
-        try:
-            return super().cli(args, **kwargs)
-        finally:
-            dagster_dbt_resource.DbtCliInvocation = DbtCliInvocation
-
-    def _initialize_dbt_core_adapter(self, args):
-        """dagster-dbt also loads the dbt project and profile into this process and opens a
-        dbt adapter (some 2-4 s a run), which only its `fetch_row_counts()` and
-        `fetch_column_metadata()` use. Maalbar calls neither: the row counts and columns of
-        every mart are checked by the GX suites, which read the warehouse themselves."""
-        return None
-
-
-def dbt_resource() -> DbtCliResource:
-    return MaalbarDbtCliResource(
-        project_dir=dbt_project,
-        profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=dbt_executable(),
-    )
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this interpreter, so neither the CLI nor `dagster dev`
-    (whose code server may start without the virtualenv on PATH) needs PATH set-up."""
-    for candidate in (
-        Path(sys.executable).parent / "dbt",
-        Path(sys.prefix) / "bin" / "dbt",
-        PROJECT_ROOT / ".venv" / "bin" / "dbt",
-    ):
-        if candidate.exists():
-            return str(candidate)
-    return shutil.which("dbt") or "dbt"
 
 
 # Above this many dbt nodes dagster-dbt hands dbt a generated selector in a copy of the

@@ -1,17 +1,19 @@
-"""dbt run inside the Dagster process, behind the face of the dbt process dagster-dbt reads.
+"""dbt in the Dagster process: the one place where Maalbar reaches into dagster-dbt and dbt.
 
-A `dbt build` in a process of its own spends some 7 s before its first model: the Python
-start, dbt's imports (4-5 s) and the parse. The Dagster process has imported most of dbt
-already (dagster-dbt needs it), and dbt starts from the manifest object of the run's parse
-(`lib/dbt_manifest.py`), so here dbt starts in about 2 s. dagster-dbt still does all
-it does for a dbt process: it reads dbt's structured log lines from `stdout` (here a pipe fed
-by a dbt callback with the lines `dbt --log-format json` prints) and the exit code, and turns
-them into materialisations and check results.
+The stock `DbtCliResource` runs each dbt command as a process of its own, which spends some
+7 s before its first model at scale M: the Python start, dbt's imports, the parse, and
+dagster-dbt's own `dbt --version` process and dbt adapter. The Dagster process has imported
+most of dbt already (dagster-dbt needs it), so here dbt runs on a thread of the same process,
+from the manifest object of the run's parse (`lib/dbt_manifest.py`). dagster-dbt still does
+everything it does for a dbt process: it reads dbt's JSON log lines from `stdout` (here a pipe
+fed by a dbt callback with the lines `dbt --log-format json` prints) and the exit code, and
+turns them into materialisations and check results.
 
-Work that needs a model the moment dbt has built it can listen (`models_built`): the
-listener is called on dbt's thread with the model's name and a way to read dbt's database
-(dbt's connection, which works whether or not the run holds the warehouse open; when it
-does not, the file is dbt's while dbt runs and no other connection can open it).
+`MAALBAR_DBT_INPROCESS=0` selects the stock resource, unchanged. It is the fallback when an
+upgrade of dagster-dbt or dbt breaks what this module relies on: dagster-dbt's private
+`DbtCliInvocation.run`, `_cli_version` and `_initialize_dbt_core_adapter`; dbt's
+`dbtRunner(manifest=...)`; and dbt-duckdb releasing its database
+(`close_all_connections`). CI runs the end-to-end test in both modes.
 """
 
 from __future__ import annotations
@@ -19,62 +21,115 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
+import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject
+from dagster_dbt.core.dbt_cli_invocation import PARTIAL_PARSE_FILE_NAME, DbtCliInvocation
+from packaging.version import Version
+
+from dagster_project.lib.config import DBT_PROJECT_DIR, PROJECT_ROOT
+
+SWITCH = "MAALBAR_DBT_INPROCESS"
+
+
+def in_process() -> bool:
+    """dbt in the Dagster process unless MAALBAR_DBT_INPROCESS is 0 (or false, no, off)."""
+    return os.environ.get(SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
+    """The dbt resource of the job: in this process, or the stock one (MAALBAR_DBT_INPROCESS=0)."""
+    resource = InProcessDbtCliResource if in_process() else DbtCliResource
+    return resource(
+        project_dir=project or str(DBT_PROJECT_DIR),
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_executable(),
+    )
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this interpreter, so neither the CLI nor `dagster dev`
+    (whose code server may start without the virtualenv on PATH) needs PATH set-up."""
+    for candidate in (
+        Path(sys.executable).parent / "dbt",
+        Path(sys.prefix) / "bin" / "dbt",
+        PROJECT_ROOT / ".venv" / "bin" / "dbt",
+    ):
+        if candidate.exists():
+            return str(candidate)
+    return shutil.which("dbt") or "dbt"
+
+
+class InProcessDbtCliResource(DbtCliResource):
+    """`DbtCliResource` with each command run in this process (`InProcessDbt`)."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        """dagster-dbt asks `dbt --version` (a dbt process of some 3 s); the dbt beside this
+        interpreter is the installed dbt-core package, whose metadata says it at once."""
+        if Path(self.dbt_executable).parent == Path(sys.executable).parent:
+            return Version(package_version("dbt-core"))
+        return super()._cli_version
+
+    def cli(self, args, **kwargs):
+        """As dagster-dbt's: it builds the command, its selection and environment, and
+        reads dbt's events and artifacts; the command itself runs in this process."""
+        from dagster_dbt.core import resource as dagster_dbt_resource
+
+        dagster_dbt_resource.DbtCliInvocation = InProcessDbtCliInvocation
+        try:
+            return super().cli(args, **kwargs)
+        finally:
+            dagster_dbt_resource.DbtCliInvocation = DbtCliInvocation
+
+    def _initialize_dbt_core_adapter(self, args):
+        """dagster-dbt also loads the project and profile and opens a dbt adapter (2-4 s a
+        run), used only by `fetch_row_counts()` and `fetch_column_metadata()`, which Maalbar
+        does not call: the GX suites check every published mart's rows and columns."""
+        return None
+
+
+class InProcessDbtCliInvocation(DbtCliInvocation):
+    """dagster-dbt's invocation of a dbt command, the command run in this process."""
+
+    @classmethod
+    def run(cls, args, env, manifest, dagster_dbt_translator, project_dir, target_path, **rest):
+        target_path = Path(project_dir, target_path)
+        # dbt resolves these against the working directory, which a dbt process would have
+        # had in the project folder; this one stays where it is.
+        env = {**env, "DBT_TARGET_PATH": str(target_path), "DBT_LOG_PATH": str(target_path)}
+        # Partial parsing, as dagster-dbt's own run() prepares it: the project's parse state
+        # copied into the invocation's fresh target folder.
+        state = Path(project_dir, "target", PARTIAL_PARSE_FILE_NAME)
+        if state.exists() and not (target_path / PARTIAL_PARSE_FILE_NAME).exists():
+            target_path.mkdir(parents=True, exist_ok=True)
+            shutil.copy(state, target_path / PARTIAL_PARSE_FILE_NAME)
+        dg.get_dagster_logger().info(f"Running dbt command: `{' '.join(args)}`.")
+        return cls(
+            process=InProcessDbt(args, env),
+            manifest=manifest,
+            dagster_dbt_translator=dagster_dbt_translator,
+            project_dir=Path(project_dir),
+            target_path=target_path,
+            raise_on_error=rest["raise_on_error"],
+            context=rest["context"],
+            adapter=rest["adapter"],
+            cli_version=rest["cli_version"],
+            project=rest.get("dbt_project"),
+        )
+
 
 # Levels `dbt --log-format json` prints at its default log level.
 _PRINTED_LEVELS = frozenset({"info", "warn", "error"})
-
-# Called with (model name, connect) for each model a dbt command built without error.
-ModelListener = Callable[[str, Callable], None]
-_listeners: list[ModelListener] = []
-
-
-_importing: threading.Thread | None = None
-
-
-def import_dbt_beside() -> None:
-    """Import dbt's command module (some 1 s of Python) on a thread of its own, beside the
-    run's first steps, which wait on DuckDB and the GX worker for most of their time. The dbt
-    command waits for it before it starts (a failed import is repeated there, and raises)."""
-    global _importing
-    if _importing is None:
-        _importing = threading.Thread(target=_import_dbt, name="dbt-import", daemon=True)
-        _importing.start()
-
-
-def _import_dbt() -> None:
-    with contextlib.suppress(Exception):
-        import dbt.cli.main  # noqa: F401
-
-
-@contextlib.contextmanager
-def models_built(listener: ModelListener) -> Iterator[None]:
-    """For a dbt command started in this block: `listener(model, connect)` on dbt's thread as
-    soon as each model is built without error, where `connect()` is a context manager giving
-    a connection to the database dbt writes. The model's rows are then final for the
-    command: dbt builds each model once. The listener must return soon (dbt's thread waits)
-    and raise nothing (an error raised in a dbt event callback fails the node)."""
-    _listeners.append(listener)
-    try:
-        yield
-    finally:
-        _listeners.remove(listener)
-
-
-@contextlib.contextmanager
-def dbt_connection() -> Iterator:
-    """A connection to dbt-duckdb's database while a dbt command runs in this process: a
-    cursor of its DuckDB instance, set up as dbt's own are."""
-    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
-
-    handle = DuckDBConnectionManager._ENV.handle()
-    try:
-        yield handle.cursor()
-    finally:
-        handle.close()
 
 
 class InProcessDbt:
@@ -89,14 +144,12 @@ class InProcessDbt:
         self.stdout = os.fdopen(read, "rb")
         self._out = os.fdopen(write, "wb", buffering=0)
         self._stopped = threading.Event()
-        self._listeners = tuple(_listeners)
         # dbt reads DBT_* settings (target and log paths, project and profiles folders, the
         # indirect selection of tests) from the environment when it parses its arguments.
         self._env = {key: value for key, value in env.items() if key.startswith("DBT_")}
         # Every event dbt would print reaches dagster-dbt through the pipe, and dagster-dbt
         # writes each to the run log. dbt's own console and file loggers are not set up: each
-        # renders every event, SQL statements and all, before its level is looked at (3 s of
-        # the dbt step of an incremental month at M, bench/README.md).
+        # renders every event, SQL statements and all, before its level is looked at.
         self._env["DBT_LOG_LEVEL"] = "none"
         self._env["DBT_LOG_LEVEL_FILE"] = "none"
         # The lines end in the run log, a plain-text file: no terminal colour codes.
@@ -119,19 +172,6 @@ class InProcessDbt:
         except OSError:  # the reader has gone: nothing more to say
             self._stopped.set()
 
-    def _model_built(self, msg) -> None:
-        """dbt's callback for each event: a model built without error goes to the listeners."""
-        if msg.info.name != "NodeFinished":
-            return
-        try:
-            node = msg.data.node_info
-            if node.resource_type != "model" or msg.data.run_result.status != "success":
-                return
-            for listener in self._listeners:
-                listener(node.node_name, dbt_connection)
-        except Exception:  # nothing raised here may reach dbt; the run log says what failed
-            self._write_text(traceback.format_exc())
-
     def _write_text(self, text: str) -> None:
         with contextlib.suppress(OSError):
             self._out.write(text.encode() + b"\n")
@@ -141,27 +181,15 @@ class InProcessDbt:
         code = 2
         try:
             os.environ.update(self._env)
-            if _importing is not None:
-                _importing.join()
             from dbt.cli.main import dbtRunner
 
             from dagster_project.lib.dbt_manifest import parsed_manifest
 
-            callbacks = [self._line] + ([self._model_built] if self._listeners else [])
             # The manifest of the run's own parse (lib/dbt_manifest.py): dbt neither loads
-            # its parse state nor writes the manifest again.
+            # its parse state nor writes the manifest again. args[0] is the dbt executable
+            # a process would have run.
             manifest = parsed_manifest() if self.args[1:2] != ["parse"] else None
-            # args[0] is the dbt executable a process would have run.
-            args = self.args[1:]
-            target = self._env.get("DBT_TARGET_PATH")
-            building = args[:1] == ["build"] and target is not None
-            if building:
-                # A build's JSON artifacts are the manifest again and the graph (some 1 s)
-                # besides the run results, which are written below from dbt's own result.
-                args.append("--no-write-json")
-            result = dbtRunner(manifest=manifest, callbacks=callbacks).invoke(args)
-            if building and hasattr(result.result, "write"):
-                result.result.write(os.path.join(target, "run_results.json"))
+            result = dbtRunner(manifest=manifest, callbacks=[self._line]).invoke(self.args[1:])
             # dbt's own exit codes: 0 success, 1 a node failed, 2 dbt itself failed.
             code = 0 if result.success else (2 if result.exception is not None else 1)
             if result.exception is not None:
@@ -204,9 +232,12 @@ class InProcessDbt:
 
 
 def _release_warehouse() -> None:
-    """dbt-duckdb keeps its DuckDB instance open in the process after the command, with its
-    own settings; later steps could then not open the warehouse read-only, nor could another
-    process open it. Closed here, as a dbt process would have by exiting."""
+    """dbt-duckdb keeps its DuckDB database open in the process after the command; the next
+    step could then not open the file with its own settings. Released here, as a dbt process
+    would by exiting: dbt's connections closed, and dbt-duckdb's database let go
+    (`close_all_connections`, what dbt-duckdb runs at exit)."""
+    import gc
+
     from dbt.adapters.factory import cleanup_connections
 
     cleanup_connections()
@@ -214,7 +245,7 @@ def _release_warehouse() -> None:
         from dbt.adapters.duckdb.connections import DuckDBConnectionManager
     except ImportError:
         return
-    with DuckDBConnectionManager._LOCK:
-        if DuckDBConnectionManager._ENV is not None:
-            DuckDBConnectionManager._ENV.close()
-            DuckDBConnectionManager._ENV = None
+    DuckDBConnectionManager.close_all_connections()
+    # The database closes when the last reference to it goes; dbt's objects hold some in
+    # reference cycles.
+    gc.collect()

@@ -115,15 +115,19 @@ def _manifest_from_fields(state: dict):
 
 def parsed_manifest():
     """dbt's manifest object of the last parse, if it was parsed from the dbt project as it is
-    now (sources, warehouse path and dbt version); else None, and dbt parses for itself. A
-    new object each call: dbt changes the manifest while a command runs."""
+    now (sources, warehouse path and dbt version); else None, and dbt parses for itself. The
+    stamp is compared before the pickle is loaded: a pickle of another dbt version need not
+    even load. A new object each call: dbt changes the manifest while a command runs."""
     import pickle
 
+    current = _parsed_from()
     try:
+        if _STAMP.read_text() != current:
+            return None
         parsed_from, manifest = pickle.loads(PARSED.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
         return None
-    return manifest if parsed_from == _parsed_from() else None
+    return manifest if parsed_from == current else None
 
 
 # The contracts spell types in the SQL both engines read (docs/architecture.md); DuckDB

@@ -5,9 +5,10 @@ run loaded, and those of runs since the last publication, which stopped before p
 (perhaps at this very check: a failed suite fails again until the file is replaced). Rows
 published earlier passed when they came. Batches are whole files of at most BATCH_ROWS
 rows (a larger file alone): GX's cost per validation is paid per batch, and memory stays
-bounded by the batch. The ingest step hands each batch to the GX workers
+bounded by the batch. The ingest step hands each batch to the run's GX workers
 (`expectations.pool`) as soon as its files are committed (`Batcher`), so it is validated
-while the next files load; the table's check step collects the results (`collect`). The
+while the next files load; the batches wait in the run's `PendingBatches` (held by the
+Dagster resource `gx`), and the table's check step collects the results (`collect`). The
 rows loaded when the check runs decide: a batch whose files lost rows since (a later file
 of the same run replaced them) is validated again on the rows as they are, and files no
 batch covered (an earlier run's, or a check run apart from its ingest) are validated then.
@@ -59,10 +60,6 @@ class Batch:
     future: object  # concurrent.futures.Future of an expectations.runner.SuiteResult
 
 
-_pending: dict[tuple[str, str], list[Batch]] = {}
-_pending_lock = threading.Lock()
-
-
 def file_batches(files: list[File], limit: int) -> list[list[File]]:
     """Consecutive whole files, each batch at most limit rows (a larger file alone)."""
     batches, current, rows = [], [], 0
@@ -87,10 +84,8 @@ def suite_build(table: str):
     return getattr(raw_sources, table)
 
 
-def submit(con, table: str, files: list[File]) -> Batch:
-    """Read the rows of files from raw.table and hand them to a GX worker."""
-    from expectations import pool
-
+def submit(con, pool, table: str, files: list[File]) -> Batch:
+    """Read the rows of files from raw.table and hand them to a GX worker of pool."""
     shas = [sha for sha, _, _ in files]
     rows = warehouse.arrow(
         con,
@@ -108,11 +103,67 @@ def submit(con, table: str, files: list[File]) -> Batch:
     return Batch(tuple(files), future)
 
 
+class PendingBatches:
+    """A run's raw batches handed to its GX workers by the ingest steps, each waiting for
+    its table's check step (`collect`)."""
+
+    def __init__(self, pool) -> None:
+        self.pool = pool
+        self._lock = threading.Lock()
+        self._batches: dict[str, list[Batch]] = {}
+
+    def batcher(self, tables: list[str]) -> Batcher:
+        return Batcher(self, tables)
+
+    def add(self, table: str, batch: Batch) -> None:
+        with self._lock:
+            self._batches.setdefault(table, []).append(batch)
+
+    def take(self, table: str) -> list[Batch]:
+        with self._lock:
+            return self._batches.pop(table, [])
+
+    def discard(self) -> None:
+        """Cancel the batches no check collected (a run that ended before its checks)."""
+        with self._lock:
+            batches = [batch for table in self._batches.values() for batch in table]
+            self._batches.clear()
+        for batch in batches:
+            batch.future.cancel()
+
+    def collect(self, con, run_id: str, table: str) -> list:
+        """The SuiteResults of every row of raw.table not yet published, in file order: the
+        batches handed on during the ingest whose rows are unchanged, and new batches for
+        the rest (files of earlier runs that did not publish, or rows a later file
+        replaced)."""
+        published = last_publication(con)
+        files = con.execute(
+            f"SELECT _file_sha256, any_value(_file_name), count(*) FROM raw.{table} "
+            "WHERE _file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
+            "WHERE status = 'loaded' AND (run_id = ? OR ?::TIMESTAMP IS NULL OR seen_at >= ?)) "
+            "GROUP BY 1 ORDER BY 2",
+            [run_id, published, published],
+        ).fetchall()
+        rows_now = {sha: rows for sha, _, rows in files}
+        batches, covered = [], set()
+        for batch in self.take(table):
+            if all(rows_now.get(sha) == rows for sha, _, rows in batch.files):
+                batches.append(batch)
+                covered.update(sha for sha, _, _ in batch.files)
+            else:
+                batch.future.cancel()  # validated rows that are no longer there: not reported
+        rest = [file for file in files if file[0] not in covered]
+        batches += [submit(con, self.pool, table, part) for part in file_batches(rest, BATCH_ROWS)]
+        order = {sha: position for position, (sha, _, _) in enumerate(files)}
+        batches.sort(key=lambda batch: min(order[sha] for sha, _, _ in batch.files))
+        return [self.pool.result(batch.future) for batch in batches]
+
+
 class Batcher:
     """One ingest step's loaded files, batched per raw table and handed on as they fill."""
 
-    def __init__(self, run_id: str, tables: list[str]):
-        self.run_id = run_id
+    def __init__(self, pending: PendingBatches, tables: list[str]):
+        self.pending = pending
         self.current: dict[str, list[File]] = {
             table: [] for table in tables if table in SUITE_TABLES
         }
@@ -149,42 +200,8 @@ class Batcher:
             ).fetchall()
         )
         files = [(sha, name, now[sha]) for sha, name, _ in files if now.get(sha)]
-        if not files:
-            return
-        batch = submit(con, table, files)
-        with _pending_lock:
-            _pending.setdefault((self.run_id, table), []).append(batch)
-
-
-def collect(con, run_id: str, table: str) -> list:
-    """The SuiteResults of every row of raw.table not yet published, in file order: the
-    batches handed on during the ingest whose rows are unchanged, and new batches for the
-    rest (files of earlier runs that did not publish, or rows a later file replaced)."""
-    from expectations import pool
-
-    published = last_publication(con)
-    files = con.execute(
-        f"SELECT _file_sha256, any_value(_file_name), count(*) FROM raw.{table} "
-        "WHERE _file_sha256 IN (SELECT file_sha256 FROM meta.file_ledger "
-        "WHERE status = 'loaded' AND (run_id = ? OR ?::TIMESTAMP IS NULL OR seen_at >= ?)) "
-        "GROUP BY 1 ORDER BY 2",
-        [run_id, published, published],
-    ).fetchall()
-    rows_now = {sha: rows for sha, _, rows in files}
-    with _pending_lock:
-        handed_on = _pending.pop((run_id, table), [])
-    batches, covered = [], set()
-    for batch in handed_on:
-        if all(rows_now.get(sha) == rows for sha, _, rows in batch.files):
-            batches.append(batch)
-            covered.update(sha for sha, _, _ in batch.files)
-        else:
-            batch.future.cancel()  # validated rows that are no longer there: not reported
-    rest = [file for file in files if file[0] not in covered]
-    batches += [submit(con, table, part) for part in file_batches(rest, BATCH_ROWS)]
-    order = {sha: position for position, (sha, _, _) in enumerate(files)}
-    batches.sort(key=lambda batch: min(order[sha] for sha, _, _ in batch.files))
-    return [pool.result(batch.future) for batch in batches]
+        if files:
+            self.pending.add(table, submit(con, self.pending.pool, table, files))
 
 
 def last_publication(con):
@@ -192,11 +209,3 @@ def last_publication(con):
     if not warehouse.has_table(con, "meta", "dbt_state"):
         return None
     return con.execute("SELECT max(completed_at) FROM meta.dbt_state").fetchall()[0][0]
-
-
-def discard(run_id: str) -> None:
-    """Forget the batches a run handed on (a run that ended before its checks)."""
-    with _pending_lock:
-        for key in [key for key in _pending if key[0] == run_id]:
-            for batch in _pending.pop(key):
-                batch.future.cancel()

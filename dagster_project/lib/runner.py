@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import gc
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dagster_project.lib import ledger, retention, warehouse
@@ -52,35 +50,11 @@ def exclusive_run(settings: Settings):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def _collector_paused_for_start_up():
-    """Python's cycle collector off while the run starts, and what the start-up made frozen
-    out of its later passes (call the function this yields when the job starts). Importing
-    Dagster, dagster-dbt with dbt and the definitions makes some 400,000 objects that live
-    as long as the run; each full pass of the collector walked all of them and freed next
-    to nothing (at M some 0.6 s of the start-up, and 0.5 s more during the run). Unfrozen
-    and as it was afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-
-    def started() -> None:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-    try:
-        yield started
-    finally:
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
-
-
 def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
     from dagster_project.lib.loader import landing_tables
     from dagster_project.lib.migrate import migrate
 
-    with exclusive_run(settings), _collector_paused_for_start_up() as started:
+    with exclusive_run(settings):
         # Hashed once: the no-change test, the dbt selection and the quarantine report read
         # the same state.
         landing = landing_tables(settings)
@@ -90,7 +64,7 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
             return current
         # A data folder an earlier version wrote is brought up to date before anything loads.
         upgraded = migrate(settings)
-        outcome = _run_pipeline(settings, quiet, present, landing, started)
+        outcome = _run_pipeline(settings, quiet, present, landing)
         outcome.notes[:0] = upgraded
         return outcome
 
@@ -137,23 +111,11 @@ def _run_pipeline(
     quiet: bool,
     present: list[tuple[str, str]],
     landing: list,
-    started: Callable[[], None],
 ) -> RunOutcome:
-    from expectations import pool
-
-    # The GX workers start first: they import GX while Dagster, dbt and the job load here.
-    pool.start()
     import dagster as dg
 
     built_before = settings.warehouse_path.exists()
-    # One DuckDB database for the whole run, until the publication releases it.
-    with warehouse.held_open(settings):
-        result, log_path = _execute(settings, quiet, landing, built_before, started)
-    from dagster_project.lib import early_checks, raw_validation
-
-    # Validations of a run that stopped before its checks took them.
-    raw_validation.discard(result.run_id)
-    early_checks.discard(result.run_id)
+    result, log_path = _execute(settings, quiet, landing, built_before)
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
@@ -172,8 +134,8 @@ def _run_pipeline(
         message = " ".join(error.message.split()[:80]) if error else "failed"
         # Drop the exception's class path: the words after it are the reason.
         message = re.sub(r"^[\w.]+(Error|Exception|Failure): ", "", message)
-        if "Blocking check" in message or "blocking" in message.lower():
-            continue
+        if _a_blocking_check_failed(event.step_failure_data.error):
+            continue  # the check's own failure is among the reasons above
         reasons.append(f"step {event.step_key} failed: {message}")
     published = any(
         event.asset_key == dg.AssetKey(["published", "maalbar"])
@@ -199,7 +161,6 @@ def _execute(
     quiet: bool,
     landing: list,
     built_before: bool,
-    started: Callable[[], None],
 ):
     """The job, or the part of it the new files reach, run in this process: (result, run
     log path)."""
@@ -230,10 +191,6 @@ def _execute(
         # The job's own loggers plus one that shows finished steps on the terminal.
         loggers = {**job.loggers, "progress": progress.progress_logger}
         run_config.setdefault("loggers", {})["progress"] = {}
-    from dagster_project.lib.dbt_inprocess import import_dbt_beside
-
-    import_dbt_beside()
-    started()
     with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
         if loggers:
             job = job.with_logger_defs(loggers)
@@ -241,6 +198,15 @@ def _execute(
             instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
         )
     return result, log_path
+
+
+def _a_blocking_check_failed(error) -> bool:
+    """Whether a step failed because a blocking asset check before it failed."""
+    while error is not None:
+        if error.cls_name == "DagsterAssetCheckFailedError":
+            return True
+        error = error.cause
+    return False
 
 
 def _warnings(settings: Settings, run_id: str) -> list[str]:

@@ -1,16 +1,12 @@
 """Connections to the working warehouse.
 
-Outside a run, each connection opens the file and closes it. A run holds the warehouse open
-from its first step to its publication (`held_open`): each step's connection is then a
-cursor of that one DuckDB database, and dbt, which runs in the same process and asks DuckDB
-for the same file with the same configuration, is given the same database too. Opening the
-file costs some 20-30 ms (its catalogue is read) and closing it a checkpoint; a run has some
-40 steps that connect. DuckDB allows one writing process, and the run's process is it.
+Each connection opens the file and closes it (DuckDB then checkpoints what was committed
+into the file). DuckDB allows one writing process: `maalbar run` takes a lock on the data
+folder (lib/runner.py), and the run's steps connect one after another.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
@@ -18,77 +14,15 @@ import duckdb
 
 from dagster_project.lib.config import Settings
 
-_held: dict[str, duckdb.DuckDBPyConnection] = {}  # warehouse path -> the run's database
-_holding = threading.Lock()
-
-# The size of write-ahead log at which DuckDB checkpoints the held warehouse while the run's
-# files load (DuckDB's own: 16 MiB). The ingest commits file by file, each file with its
-# ledger row; at 16 MiB some commits checkpointed, and each checkpoint rewrote the tables'
-# last, partly filled row groups again: 45 months of postings at M committed in 1.94 s, at
-# 256 MiB in 0.70-0.73 s, plus 0.38-0.65 s for the one checkpoint after (`checkpoint_held`).
-# Committed rows are as durable either way (the log is synced at each commit); the log of a
-# killed run is replayed when the file next opens.
-LOADING_CHECKPOINT_THRESHOLD = "256MiB"
-
 
 @contextmanager
 def connect(settings: Settings, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection to the warehouse, closed when the block ends. While a run holds the
-    warehouse open, a cursor of the held database (read_only is then not enforced: the run's
-    process is the warehouse's one writer either way)."""
-    con = _held_cursor(settings)
-    if con is None:
-        settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
+    """A connection to the warehouse, closed when the block ends."""
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(settings.warehouse_path), read_only=read_only)
     try:
         yield con
     finally:
-        con.close()
-
-
-def _held_cursor(settings: Settings) -> duckdb.DuckDBPyConnection | None:
-    with _holding:
-        held = _held.get(str(settings.warehouse_path))
-        return held.cursor() if held is not None else None
-
-
-@contextmanager
-def held_open(settings: Settings) -> Iterator[None]:
-    """Hold the warehouse open until the block ends or `release` is called: every `connect`
-    meanwhile is a cursor of one database."""
-    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(settings.warehouse_path))
-    # A setting of the database, not of the connection: every cursor has it.
-    con.execute(f"SET checkpoint_threshold = '{LOADING_CHECKPOINT_THRESHOLD}'")
-    with _holding:
-        _held[str(settings.warehouse_path)] = con
-    try:
-        yield
-    finally:
-        release(settings)
-
-
-def checkpoint_held(settings: Settings) -> None:
-    """Write what the held warehouse has committed into the file itself (a DuckDB
-    CHECKPOINT), and from here checkpoint at DuckDB's own threshold again: the loading is
-    over (dbt's models after it gained nothing from the larger one). Without a held
-    warehouse, nothing: each connection's close did it."""
-    con = _held_cursor(settings)
-    if con is not None:
-        try:
-            con.execute("CHECKPOINT")
-            con.execute("RESET checkpoint_threshold")
-        finally:
-            con.close()
-
-
-def release(settings: Settings) -> None:
-    """Close the held warehouse (DuckDB checkpoints it: every committed change is then in the
-    file itself), so that another DuckDB database can attach the file, as the publication's
-    does. Connections after it open the file again. Without a held warehouse, nothing."""
-    with _holding:
-        con = _held.pop(str(settings.warehouse_path), None)
-    if con is not None:
         con.close()
 
 

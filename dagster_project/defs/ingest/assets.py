@@ -17,7 +17,8 @@ from dagster_project.defs.ingest import (
     personale,
     reference,
 )
-from dagster_project.lib import config, ledger, loader, raw_validation, warehouse
+from dagster_project.defs.resources import GxWorkers
+from dagster_project.lib import config, ledger, loader, warehouse
 from dagster_project.lib.calendar import calendar_table
 from dagster_project.lib.pseudonym import MissingKey
 from dagster_project.lib.specs import FileSpec
@@ -41,6 +42,9 @@ ALL_SPECS: list[FileSpec] = [
 # its blocking checks, so those come before it.
 LARGE_SOURCES = ("besvarelser", "posteringer", "fravaer")
 PRIORITY_TAG = "dagster/priority"
+
+
+LOADING_CHECKPOINT_THRESHOLD = "256MiB"
 
 
 def _spec_of(table: str) -> FileSpec:
@@ -108,14 +112,17 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
             for key in keys
         ],
     )
-    def _ingest(context: dg.AssetExecutionContext):
-        from expectations import pool
-
-        pool.start()  # the GX workers import GX while the files load (started once)
+    def _ingest(context: dg.AssetExecutionContext, gx: GxWorkers):
         settings = config.settings()
         settings.ensure_dirs()
-        batcher = raw_validation.Batcher(context.run_id, [key.path[-1] for key in keys])
+        batcher = gx.pending.batcher([key.path[-1] for key in keys])
         with warehouse.connect(settings) as con:
+            # The files commit one by one, each with its ledger row. At DuckDB's own 16 MiB
+            # of write-ahead log some commits checkpointed, each rewriting the tables' last,
+            # partly filled row groups: 45 months of postings at M committed in 1.94 s, at
+            # 256 MiB in 0.70 s. The step's close checkpoints once; a killed run's log is
+            # replayed when the file next opens, so every committed file stays.
+            con.execute(f"SET checkpoint_threshold = '{LOADING_CHECKPOINT_THRESHOLD}'")
             loader.ensure_tables(con, ALL_SPECS)
             try:
                 outcomes = loader.ingest(
