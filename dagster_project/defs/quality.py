@@ -17,7 +17,7 @@ import json
 import dagster as dg
 
 from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
-from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
+from dagster_project.defs.publish import primary_keys, published_marts
 from dagster_project.lib import config, early_checks, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
 from expectations import marts
@@ -297,7 +297,7 @@ def early_validations() -> list[early_checks.Early]:
             mart,
             frozenset({mart}) | early_checks.models_read(suites.get(mart, "")),
             functools.partial(
-                published_mart_validations, mart=mart, contract=contract, key=PRIMARY_KEYS[mart]
+                published_mart_validations, mart=mart, contract=contract, key=primary_keys()[mart]
             ),
         )
         for mart, contract in published_contracts().items()
@@ -361,7 +361,7 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext):
             for mart, begun in validations.items():
                 if begun is None:
                     validations[mart] = published_mart_validations(
-                        con, mart, contracts[mart], PRIMARY_KEYS[mart]
+                        con, mart, contracts[mart], primary_keys()[mart]
                     )
     # Every mart's rows were handed on before the first result is awaited: the workers
     # validate them side by side.
