@@ -1,4 +1,7 @@
-"""Documentation built with each run: the dbt docs site and the GX Data Docs."""
+"""What each run documents (the asset docs/site): the static dbt docs site, generated only when
+the dbt project changed and copied into the data folder; the GX Data Docs of the run's
+validations, rendered by a GX worker, begun while the publication is written; and the run's
+OpenLineage events, from the loaded files to the publication (lineage/openlineage-<run>.jsonl)."""
 
 import json
 import os
