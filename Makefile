@@ -22,7 +22,7 @@ test: $(BIN)/maalbar
 	$(BIN)/pytest -q
 
 lint: $(BIN)/maalbar
-	$(BIN)/ruff check dagster_project expectations tests
+	$(BIN)/ruff check dagster_project expectations tests bench
 	$(BIN)/sqlfluff lint dbt/models dbt/tests
 
 # umask 077: what the UI's runs write is readable by its owner only, as with `maalbar run`.
