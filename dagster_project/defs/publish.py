@@ -280,19 +280,19 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     for stale in settings.published_dir.glob("parquet-*"):
         if stale != current:
             shutil.rmtree(stale, ignore_errors=True)
-    candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
+    candidate = settings.published_dir / f".candidate-{context.run.run_id}.duckdb"
     # The candidate's own DuckDB database attaches the warehouse file: the run's held
     # database is closed first, so that everything committed is in the file.
     warehouse.release(settings)
     try:
-        counts = build_candidate(settings, candidate, context.run_id)
+        counts = build_candidate(settings, candidate, context.run.run_id)
     except PublicationRefused as err:
         candidate.unlink(missing_ok=True)
         raise dg.Failure(f"publication refused: {err}") from None
     except Exception:
         candidate.unlink(missing_ok=True)
         raise
-    export = settings.published_dir / f"parquet-{context.run_id}"
+    export = settings.published_dir / f"parquet-{context.run.run_id}"
     shutil.rmtree(export, ignore_errors=True)
     export_parquet(candidate, export)
     # Owner-only, unless published/ has been opened to BI readers (docs/operations.md).
@@ -338,10 +338,12 @@ def publish_postgres(
         leaders = con.execute(
             "SELECT DISTINCT login, omkostningssted FROM raw.ledere ORDER BY 1, 2"
         ).fetchall()
-    work = settings.published_dir / f".postgres-{context.run_id}"
+    work = settings.published_dir / f".postgres-{context.run.run_id}"
     work.mkdir(mode=0o700, exist_ok=True)
     try:
-        outcome = postgres.publish(url, candidate, leaders, primary_keys(), context.run_id, work)
+        outcome = postgres.publish(
+            url, candidate, leaders, primary_keys(), context.run.run_id, work
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for line in outcome.notes:
@@ -355,7 +357,7 @@ def publish_postgres(
         with warehouse.connect(settings) as con:
             store_outcomes(
                 con,
-                context.run_id,
+                context.run.run_id,
                 "postgres",
                 "adgang",
                 [
