@@ -88,7 +88,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         if invocation.process.poll() is None:
             invocation.process.terminate()
             invocation.process.wait()
-    _store_test_results(invocation, context.run_id)
+    _store_test_results(invocation, context.run.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
@@ -199,7 +199,7 @@ def record_build(context: dg.AssetExecutionContext, settings) -> None:
     whole = not selection or set(maalbar_dbt_assets.keys) <= set(selection)
     if not whole and CHANGED_TAG not in context.run.tags:
         return
-    run_id = context.run_id
+    run_id = context.run.run_id
     with warehouse.connect(settings) as con:
         con.execute(STATE_DDL)
         con.execute("DELETE FROM meta.dbt_state")

@@ -293,7 +293,7 @@ def test_a_target_against_retning_from_a_data_baseline_stops_the_build(
 
 def _mart_suites(con, marts):
     """{(mart, check): failed expectations} of the GX suites on the published marts given."""
-    from dagster_project.defs.publish import PRIMARY_KEYS
+    from dagster_project.defs.publish import primary_keys
     from dagster_project.defs.quality import published_mart_results
     from dagster_project.lib.dbt_manifest import published_contracts
 
@@ -304,7 +304,7 @@ def _mart_suites(con, marts):
         ]
         for mart in marts
         for check, results in published_mart_results(
-            con, mart, contracts[mart], PRIMARY_KEYS[mart]
+            con, mart, contracts[mart], primary_keys()[mart]
         ).items()
     }
 

@@ -65,11 +65,5 @@ root_years as (
 
 select
     'driftsudgift_pr_indbygger' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(forbrug_drift_hovedkonto_0_6 as double precision) / cast(indbyggere as double precision) as vaerdi,
-    cast(forbrug_drift_hovedkonto_0_6 as double precision) as taeller,
-    cast(indbyggere as double precision) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('forbrug_drift_hovedkonto_0_6', 'indbyggere') }}
 from root_years

@@ -84,11 +84,5 @@ node_periods as (
 
 select
     'enhedsomkostning' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(forbrug_drift as double precision) / cast(antal as double precision) as vaerdi,
-    cast(forbrug_drift as double precision) as taeller,
-    cast(antal as double precision) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('forbrug_drift', 'antal') }}
 from node_periods

@@ -11,11 +11,5 @@ node_periods as (
 
 select
     'aarsvaerk' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(mulige_dagsvaerk as double precision) / cast(antal_arbejdsdage as double precision) as vaerdi,
-    cast(mulige_dagsvaerk as double precision) as taeller,
-    cast(antal_arbejdsdage as double precision) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('mulige_dagsvaerk', 'antal_arbejdsdage') }}
 from node_periods
