@@ -6,8 +6,7 @@
   contract;
 - `runner`: validates a suite on a pandas frame through GX's pandas data source in an
   ephemeral context (no files, no store), and renders the GX Data Docs;
-- `pool`: the worker processes the validations run in beside the pipeline; `preload` readies
-  the server they are forked from.
+- `pool`: the worker processes the validations run in beside the pipeline.
 
 A suite is a function from the frame under test to a list of GX expectations, so it can use
 facts of the data (e.g. the set of cost centres) without a store.
