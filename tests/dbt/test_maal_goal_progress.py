@@ -296,17 +296,22 @@ def _mart_suites(con, marts):
     from dagster_project.defs.publish import primary_keys
     from dagster_project.defs.quality import published_mart_results
     from dagster_project.lib.dbt_manifest import published_contracts
+    from expectations.pool import ValidationPool
 
     contracts = published_contracts()
-    return {
-        (mart, check): [
-            (o.expectation, o.column) for result in results for o in result.outcomes if not o.passed
-        ]
-        for mart in marts
-        for check, results in published_mart_results(
-            con, mart, contracts[mart], primary_keys()[mart]
-        ).items()
-    }
+    with ValidationPool() as pool:
+        return {
+            (mart, check): [
+                (o.expectation, o.column)
+                for result in results
+                for o in result.outcomes
+                if not o.passed
+            ]
+            for mart in marts
+            for check, results in published_mart_results(
+                con, pool, mart, contracts[mart], primary_keys()[mart]
+            ).items()
+        }
 
 
 # A change to the marts and the expectation of the published-mart suites it must break.
