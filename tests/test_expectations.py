@@ -307,3 +307,31 @@ def test_a_dbt_warning_keeps_the_rows_it_found():
     assert _observed(con, {"status": "pass", "failures": 0, "compiled_code": "x"}) == (
         "pass; failing rows: 0"
     )
+
+
+def test_gx_fingerprints_a_frame_only_when_asked(monkeypatch):
+    """The one reach into GX (expectations/runner.py, _skip_frame_fingerprint): by default
+    a batch is validated without GX hashing every cell; MAALBAR_GX_FINGERPRINT=1 keeps GX's
+    stock fingerprint. The outcomes are the same either way."""
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    monkeypatch.setattr(pandas_execution_engine, "HASH_THRESHOLD", 1e9)  # GX's own value
+    frame = pd.DataFrame({"x": [1, 2, None]})
+
+    def validated():
+        result = run_suite(frame, "fingerprint", _not_null_x, "b")
+        markers = result.result_document["meta"]["batch_markers"]
+        return "pandas_data_fingerprint" in markers, [o.passed for o in result.outcomes]
+
+    monkeypatch.setenv("MAALBAR_GX_FINGERPRINT", "1")
+    stock = validated()
+    monkeypatch.delenv("MAALBAR_GX_FINGERPRINT")
+    skipped = validated()
+    assert stock == (True, [False])
+    assert skipped == (False, [False])
+
+
+def _not_null_x(frame):
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToNotBeNull(column="x")]
