@@ -36,7 +36,7 @@ month_periods as (
 year_periods as (
     select
         'aar' as periodetype,
-        cast(aar as varchar) as periode,
+        cast(aar as {{ text_type() }}) as periode,
         aar,
         min(fra_maaned) as fra_maaned,
         -- Year to date in the horizon's year.

@@ -25,7 +25,7 @@ month_periods as (
 quarter_periods as (
     select
         'kvartal' as frekvens,
-        cast(aar as varchar) || '-Q' || cast(kvartal as varchar) as periode,
+        cast(aar as {{ text_type() }}) || '-Q' || cast(kvartal as {{ text_type() }}) as periode,
         aar * 4 + kvartal - 1 as periode_nr,
         fra_dato,
         {{ month_end("cast(fra_dato + interval '2 months' as date)") }} as til_dato
@@ -36,7 +36,7 @@ quarter_periods as (
 year_periods as (
     select
         'aar' as frekvens,
-        cast(aar as varchar) as periode,
+        cast(aar as {{ text_type() }}) as periode,
         aar as periode_nr,
         fra_dato,
         make_date(cast(aar as integer), 12, 31) as til_dato

@@ -29,18 +29,18 @@ month_periods as (
         aar,
         maaned as fra_maaned,
         maaned as til_maaned,
-        cast(aar as varchar) || '-01' as aar_fra_maaned
+        cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
     from months
 ),
 
 year_periods as (
     select
         'aar' as periodetype,
-        cast(aar as varchar) as periode,
+        cast(aar as {{ text_type() }}) as periode,
         aar,
-        cast(aar as varchar) || '-01' as fra_maaned,
+        cast(aar as {{ text_type() }}) || '-01' as fra_maaned,
         max(maaned) as til_maaned,
-        cast(aar as varchar) || '-01' as aar_fra_maaned
+        cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
     from months
     group by aar
 )

@@ -39,7 +39,7 @@ month_periods as (
 year_periods as (
     select
         'aar' as periodetype,
-        cast(month_periods.aar as varchar) as periode,
+        cast(month_periods.aar as {{ text_type() }}) as periode,
         month_periods.aar,
         min(month_periods.fra_maaned) as fra_maaned,
         max(month_periods.til_maaned) as til_maaned,

@@ -57,9 +57,9 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(antal_indsendt as double precision) as vaerdi,
-    cast(antal_indsendt as double precision) as taeller,
-    cast(null as double precision) as naevner,
+    cast(antal_indsendt as {{ double_type() }}) as vaerdi,
+    cast(antal_indsendt as {{ double_type() }}) as taeller,
+    cast(null as {{ double_type() }}) as naevner,
     false as undertrykt
 from submitted
 
@@ -70,8 +70,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    100 * cast(antal_gennemfoert as double precision) / cast(antal_afgjort as double precision) as vaerdi,
-    cast(antal_gennemfoert as double precision) as taeller,
-    cast(antal_afgjort as double precision) as naevner,
+    100 * cast(antal_gennemfoert as {{ double_type() }}) / cast(antal_afgjort as {{ double_type() }}) as vaerdi,
+    cast(antal_gennemfoert as {{ double_type() }}) as taeller,
+    cast(antal_afgjort as {{ double_type() }}) as naevner,
     false as undertrykt
 from decided

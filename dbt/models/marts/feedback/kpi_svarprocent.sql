@@ -56,11 +56,11 @@ select
     node_invitations.omkostningssted,
     node_invitations.periode,
     node_invitations.periodetype,
-    100 * cast(coalesce(node_respondents.antal_respondenter, 0) as double precision)
-    / cast(node_invitations.antal_inviterede as double precision) as vaerdi,
+    100 * cast(coalesce(node_respondents.antal_respondenter, 0) as {{ double_type() }})
+    / cast(node_invitations.antal_inviterede as {{ double_type() }}) as vaerdi,
     -- Invited but nobody answered in a delivered round: 0 respondents is a fact.
-    cast(coalesce(node_respondents.antal_respondenter, 0) as double precision) as taeller,
-    cast(node_invitations.antal_inviterede as double precision) as naevner,
+    cast(coalesce(node_respondents.antal_respondenter, 0) as {{ double_type() }}) as taeller,
+    cast(node_invitations.antal_inviterede as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_invitations
 left join node_respondents

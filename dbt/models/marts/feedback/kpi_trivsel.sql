@@ -22,8 +22,8 @@ cells as (
         node_periods.omkostningssted,
         node_periods.periode,
         node_periods.periodetype,
-        cast(node_periods.sum_score as double precision) as sum_score,
-        cast(node_periods.antal_scorer as double precision) as antal_scorer,
+        cast(node_periods.sum_score as {{ double_type() }}) as sum_score,
+        cast(node_periods.antal_scorer as {{ double_type() }}) as antal_scorer,
         suppression.undertrykt
     from node_periods
     inner join suppression

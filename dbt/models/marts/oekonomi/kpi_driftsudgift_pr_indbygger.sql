@@ -68,8 +68,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(forbrug_drift_hovedkonto_0_6 as double precision) / cast(indbyggere as double precision) as vaerdi,
-    cast(forbrug_drift_hovedkonto_0_6 as double precision) as taeller,
-    cast(indbyggere as double precision) as naevner,
+    cast(forbrug_drift_hovedkonto_0_6 as {{ double_type() }}) / cast(indbyggere as {{ double_type() }}) as vaerdi,
+    cast(forbrug_drift_hovedkonto_0_6 as {{ double_type() }}) as taeller,
+    cast(indbyggere as {{ double_type() }}) as naevner,
     false as undertrykt
 from root_years

@@ -87,8 +87,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(forbrug_drift as double precision) / cast(antal as double precision) as vaerdi,
-    cast(forbrug_drift as double precision) as taeller,
-    cast(antal as double precision) as naevner,
+    cast(forbrug_drift as {{ double_type() }}) / cast(antal as {{ double_type() }}) as vaerdi,
+    cast(forbrug_drift as {{ double_type() }}) as taeller,
+    cast(antal as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_periods

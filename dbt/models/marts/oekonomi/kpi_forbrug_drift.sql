@@ -34,9 +34,9 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(forbrug_drift as double precision) as vaerdi,
-    cast(forbrug_drift as double precision) as taeller,
-    cast(null as double precision) as naevner,
+    cast(forbrug_drift as {{ double_type() }}) as vaerdi,
+    cast(forbrug_drift as {{ double_type() }}) as taeller,
+    cast(null as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_periods
 where antal_driftsposteringer > 0

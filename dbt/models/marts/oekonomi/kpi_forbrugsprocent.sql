@@ -70,9 +70,9 @@ drift as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_drift as double precision) / cast(korrigeret_budget_drift as double precision) as vaerdi,
-        cast(forbrug_drift as double precision) as taeller,
-        cast(korrigeret_budget_drift as double precision) as naevner,
+        100 * cast(forbrug_drift as {{ double_type() }}) / cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
+        cast(forbrug_drift as {{ double_type() }}) as taeller,
+        cast(korrigeret_budget_drift as {{ double_type() }}) as naevner,
         false as undertrykt
     from node_periods
     where korrigeret_budget_drift != 0
@@ -84,9 +84,9 @@ anlaeg as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_anlaeg as double precision) / cast(korrigeret_budget_anlaeg as double precision) as vaerdi,
-        cast(forbrug_anlaeg as double precision) as taeller,
-        cast(korrigeret_budget_anlaeg as double precision) as naevner,
+        100 * cast(forbrug_anlaeg as {{ double_type() }}) / cast(korrigeret_budget_anlaeg as {{ double_type() }}) as vaerdi,
+        cast(forbrug_anlaeg as {{ double_type() }}) as taeller,
+        cast(korrigeret_budget_anlaeg as {{ double_type() }}) as naevner,
         false as undertrykt
     from node_periods
     where korrigeret_budget_anlaeg != 0

@@ -35,9 +35,9 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(korrigeret_budget_drift as double precision) as vaerdi,
-    cast(korrigeret_budget_drift as double precision) as taeller,
-    cast(null as double precision) as naevner,
+    cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
+    cast(korrigeret_budget_drift as {{ double_type() }}) as taeller,
+    cast(null as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_years
 where antal_driftsbudgetrader > 0

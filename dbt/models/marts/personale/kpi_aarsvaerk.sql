@@ -14,8 +14,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(mulige_dagsvaerk as double precision) / cast(antal_arbejdsdage as double precision) as vaerdi,
-    cast(mulige_dagsvaerk as double precision) as taeller,
-    cast(antal_arbejdsdage as double precision) as naevner,
+    cast(mulige_dagsvaerk as {{ double_type() }}) / cast(antal_arbejdsdage as {{ double_type() }}) as vaerdi,
+    cast(mulige_dagsvaerk as {{ double_type() }}) as taeller,
+    cast(antal_arbejdsdage as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_periods

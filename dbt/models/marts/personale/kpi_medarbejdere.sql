@@ -14,8 +14,8 @@ select
     omkostningssted,
     periode,
     periodetype,
-    cast(antal_personer_slut as double precision) as vaerdi,
-    cast(antal_personer_slut as double precision) as taeller,
-    cast(null as double precision) as naevner,
+    cast(antal_personer_slut as {{ double_type() }}) as vaerdi,
+    cast(antal_personer_slut as {{ double_type() }}) as taeller,
+    cast(null as {{ double_type() }}) as naevner,
     false as undertrykt
 from node_periods
