@@ -43,9 +43,14 @@ def _parsed_from() -> str:
     import os
     from importlib.metadata import version
 
+    from dagster_project.lib import config
+
+    engine = config.engine()
+    # A node's relation is named for the target parsed with (DuckDB's database, none on Spark).
+    target = "" if engine == "duckdb" else f"|{engine} {os.environ.get('MAALBAR_DATA_DIR', '')}"
     return (
         f"{sources_hash()}|{os.environ.get('MAALBAR_WAREHOUSE_PATH', '')}"
-        f"|dbt-core {version('dbt-core')}|{_PARSED_FORMAT}"
+        f"|dbt-core {version('dbt-core')}|{_PARSED_FORMAT}{target}"
     )
 
 
@@ -60,9 +65,14 @@ def ensure_manifest() -> bool:
         return False
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
 
+    from dagster_project.lib import config
+    from dagster_project.lib.dbt_inprocess import dbt_target
+
+    target = dbt_target(config.engine())
     result = dbtRunner().invoke(
         [
             "parse",
+            *(["--target", target] if target else []),
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
