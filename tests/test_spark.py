@@ -67,7 +67,8 @@ def test_spark_built_every_model_and_passed_every_test(spark_run):
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads((data / "dbt-run_results.json").read_text())["results"]
     failed = [r["unique_id"] for r in results if r["status"] not in ("success", "pass")]
-    assert failed == []
+    # Exposures are no-ops; nothing else may be anything but built or passed.
+    assert [uid for uid in failed if not uid.startswith("exposure.")] == []
     kinds = {r["unique_id"].split(".")[0] for r in results}
     # Every data test and every unit test ran on Spark, beside every model and seed.
     assert {"model", "test", "unit_test", "seed"} <= kinds

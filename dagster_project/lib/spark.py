@@ -144,6 +144,9 @@ def session_config(settings: Settings) -> dict[str, str]:
         ),
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.session.timeZone": "UTC",
+        # A backslash in a string literal is a backslash, as in DuckDB and PostgreSQL (a KPI
+        # definition's `|S \\ E|` in the seed; the split macro's regular expression).
+        "spark.sql.parser.escapedStringLiterals": "true",
         # Partition values are text (months, rounds) or years: typed by the source views.
         "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
         # Timestamps written as Parquet's own type, which DuckDB reads as TIMESTAMP.

@@ -14,5 +14,5 @@
 
 {#- Spark's split takes a regular expression: the delimiter is quoted (\Q...\E). -#}
 {% macro spark__split_to_array(text, delimiter) -%}
-    split({{ text }}, concat('\\Q', {{ delimiter }}, '\\E'))
+    split({{ text }}, concat('\Q', {{ delimiter }}, '\E'))
 {%- endmacro %}
