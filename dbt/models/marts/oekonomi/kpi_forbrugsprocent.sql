@@ -70,7 +70,8 @@ drift as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_drift as {{ double_type() }}) / cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
+        100 * cast(forbrug_drift as {{ double_type() }})
+        / cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
         cast(forbrug_drift as {{ double_type() }}) as taeller,
         cast(korrigeret_budget_drift as {{ double_type() }}) as naevner,
         false as undertrykt
@@ -84,7 +85,8 @@ anlaeg as (
         omkostningssted,
         periode,
         periodetype,
-        100 * cast(forbrug_anlaeg as {{ double_type() }}) / cast(korrigeret_budget_anlaeg as {{ double_type() }}) as vaerdi,
+        100 * cast(forbrug_anlaeg as {{ double_type() }})
+        / cast(korrigeret_budget_anlaeg as {{ double_type() }}) as vaerdi,
         cast(forbrug_anlaeg as {{ double_type() }}) as taeller,
         cast(korrigeret_budget_anlaeg as {{ double_type() }}) as naevner,
         false as undertrykt
