@@ -197,7 +197,7 @@ def test_spark_without_its_packages_or_java_names_what_to_install(
     data_settings, monkeypatch, capsys
 ):
     monkeypatch.setenv("MAALBAR_ENGINE", "spark")
-    monkeypatch.setattr(spark, "_find", lambda module: None)
+    monkeypatch.setattr(spark, "_find", lambda distribution: None)
     monkeypatch.setattr(spark, "java", lambda: None)
     assert cli.main(["run"]) == 1
     err = capsys.readouterr().err

@@ -26,7 +26,7 @@ Local Spark by default (`local[2]`, a Derby metastore and the warehouse under
 
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 import json
 import os
 import shutil
@@ -66,11 +66,7 @@ class SparkUnavailable(RuntimeError):
 
 def missing() -> str | None:
     """Why MAALBAR_ENGINE=spark cannot run here, naming what to install; None when it can."""
-    lacking = [
-        name
-        for name, module in (("pyspark", "pyspark"), ("dbt-spark", "dbt.adapters.spark"))
-        if _find(module) is None
-    ]
+    lacking = [name for name in ("pyspark", "dbt-spark") if _find(name) is None]
     problems = []
     if lacking:
         problems.append(f"{' and '.join(lacking)} not installed: {INSTALL_SPARK}")
@@ -81,10 +77,12 @@ def missing() -> str | None:
     return "MAALBAR_ENGINE=spark needs Apache Spark and Java 17: " + "; ".join(problems)
 
 
-def _find(module: str):
+def _find(distribution: str):
+    """The installed distribution's version, asked of its metadata (importing dbt's adapters
+    to find dbt-spark would cost a run with nothing new some 2 s); None when missing."""
     try:
-        return importlib.util.find_spec(module)
-    except ModuleNotFoundError:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
         return None
 
 
