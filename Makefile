@@ -27,13 +27,15 @@ test: $(BIN)/maalbar $(VENV)/.spark-extra
 	$(BIN)/pytest -q
 
 lint: $(BIN)/maalbar
-	$(BIN)/ruff check dagster_project expectations tests
+	$(BIN)/ruff check dagster_project expectations tests bench
 	$(BIN)/sqlfluff lint dbt/models dbt/tests
 
 # umask 077: what the UI's runs write is readable by its owner only, as with `maalbar run`.
+# `dg dev` (dagster-dg-cli) serves the UI with a daemon of its own until Ctrl-C, which shuts
+# both down; exec puts it in the shell's place, so make then ends without an error of its own.
 ui: $(BIN)/maalbar
 	$(BIN)/maalbar prepare
-	umask 077 && DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} $(BIN)/dagster dev -w workspace.yaml
+	umask 077 && DAGSTER_HOME=$${DAGSTER_HOME:-$(CURDIR)/data/dagster} exec $(BIN)/dg dev -w workspace.yaml
 
 # `make bench SCALES=S REPEAT=1` for a quick look; see bench/README.md.
 SCALES ?= S,M,L

@@ -26,8 +26,6 @@ from pathlib import Path
 
 import duckdb
 
-RUN_MATERIALIZATIONS = {"table", "view", "incremental"}
-
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

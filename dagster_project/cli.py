@@ -1,5 +1,7 @@
-"""`maalbar demo | run | report | status | explain | withdraw | restore | prepare`: the
-commands of published.md."""
+"""The `maalbar` command line (docs/published.md, Commands): `run` runs the pipeline on the
+landing folder and `report` renders the publication; `demo` writes a demo municipality's
+exports; `status`, `explain`, `withdraw` and `restore` read and correct what the ledger holds;
+`prepare` parses the dbt project when it changed."""
 
 from __future__ import annotations
 

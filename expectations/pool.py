@@ -7,9 +7,8 @@ table's batches are validated while the next landing files load, and the marts' 
 both cores. A run's pool is the Dagster resource `gx` (dagster_project/defs/resources.py),
 started with the run's first step and stopped after its last.
 
-The workers are forked from a server process that imported GX and validated once
-(`expectations.preload`), where the platform has one (Linux, macOS): GX is imported once per
-run, not once per worker. Elsewhere each worker is spawned and loads GX itself (`warm`).
+Each worker is a fresh (spawned) interpreter that imports GX and validates a two-row frame
+when it starts (`warm`), so the first real validation finds GX loaded.
 
 Frames travel as Arrow tables (pickled through the pool's pipe) and become the same pandas
 frame in the worker (`dagster_project.lib.warehouse.to_frame`). The worker returns GX's
@@ -75,9 +74,9 @@ class ValidationPool:
         dbt start the rest (`grow`)."""
         with self._room:
             while len(self._workers) < min(count, self.size):
-                worker = ProcessPoolExecutor(1, mp_context=_process_context(), initializer=warm)
-                # The process starts now, not at the first task: a thread of its own waits
-                # until the fork server has loaded GX.
+                worker = ProcessPoolExecutor(1, mp_context=_SPAWN, initializer=warm)
+                # The process starts now, not at the first task, and loads GX while the
+                # run's steps go on.
                 threading.Thread(
                     target=_start_process, args=(worker,), name="gx-worker-start", daemon=True
                 ).start()
@@ -174,14 +173,9 @@ class ValidationPool:
             self._room.notify_all()
 
 
-def _process_context():
-    """Forked from a server that loaded GX (`expectations.preload`) where the platform has
-    one; spawned elsewhere."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([PRELOAD])
-    return context
+# A fresh interpreter per worker: forking a process that runs Dagster's and dbt's threads
+# is unsafe, and a spawned worker holds nothing of the pipeline's.
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 def _start_process(worker: ProcessPoolExecutor) -> None:
@@ -204,21 +198,9 @@ def _validate(table, suite_name, build, batch, index_columns):
     return run_suite(to_frame(table), suite_name, build, batch, index_columns)
 
 
-PRELOAD = "expectations.preload"
-_warmed = False  # per process: the fork server's forks start warm
-
-
 def warm() -> None:
     """Each worker's start: import GX and validate a two-row frame, so that the first real
-    validation finds GX's modules and registries loaded; done once in the fork server."""
-    global _warmed
-    if _warmed:
-        return
-    # tqdm, which GX builds its (disabled) progress bars with, starts a monitor thread with
-    # its first bar; the fork server must hold no thread when it forks.
-    from tqdm import tqdm
-
-    tqdm.monitor_interval = 0
+    validation finds GX's modules and registries loaded."""
     import pandas as pd
 
     import expectations.marts  # noqa: F401 - the suites' modules, loaded once
@@ -226,7 +208,6 @@ def warm() -> None:
     from expectations.runner import run_suite
 
     run_suite(pd.DataFrame({"x": [1, 2]}), "warm", _warm_suite)
-    _warmed = True
 
 
 def _warm_suite(frame) -> list:

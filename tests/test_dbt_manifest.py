@@ -3,6 +3,8 @@ with it for the dbt commands run in the pipeline's process (dagster_project/lib/
 
 import json
 
+import pytest
+
 from dagster_project.lib import dbt_manifest
 
 
@@ -132,3 +134,40 @@ def test_no_model_asks_for_what_the_materializations_do_not_handle():
         if any(constraint["type"] == "foreign_key" for constraint in constraints):
             asked.append((model["name"], "foreign key"))
     assert asked == []
+
+
+def test_every_published_mart_declares_one_primary_key_of_its_own_columns():
+    """The publication's keys are the contracts' primary_key constraints (published_keys):
+    one for every published mart, each of columns of that mart's contract."""
+    dbt_manifest.ensure_manifest()
+    keys = dbt_manifest.published_keys()
+    contracts = dbt_manifest.published_contracts()
+    assert set(keys) == set(contracts)
+    for mart, key in keys.items():
+        assert key and set(key) <= {column for column, _ in contracts[mart]}, mart
+
+
+def test_a_published_mart_without_one_declared_key_is_refused(monkeypatch):
+    """No key, or two (on the model and on a column), is an error of the dbt project: the
+    publication would otherwise carry a table without its key, or guess which one."""
+    dbt_manifest.ensure_manifest()
+
+    def node(name, constraints=(), column_constraints=()):
+        return {
+            "name": name,
+            "constraints": list(constraints),
+            "columns": {"a": {"constraints": list(column_constraints)}, "b": {}},
+        }
+
+    model_key = {"type": "primary_key", "columns": ["a", "b"]}
+    column_key = {"type": "primary_key"}
+    nodes = (
+        node("keyed", [model_key]),
+        node("column_keyed", column_constraints=[column_key, {"type": "not_null"}]),
+    )
+    monkeypatch.setattr(dbt_manifest, "_published_nodes", lambda _version: nodes)
+    assert dbt_manifest.published_keys() == {"keyed": ("a", "b"), "column_keyed": ("a",)}
+
+    nodes += (node("unkeyed", [{"type": "check"}]), node("twice", [model_key], [column_key]))
+    with pytest.raises(dbt_manifest.KeyNotDeclared, match="unkeyed declares 0; twice declares 2"):
+        dbt_manifest.published_keys()

@@ -127,10 +127,10 @@ def test_every_asset_check_has_a_description():
     undescribed = [key.to_user_string() for key, spec in specs.items() if not spec.description]
     assert undescribed == []
     # A generic dbt test, described from its arguments; a singular one, from its comment.
-    dim = dg.AssetKey(["marts", "dim_organisation"])
-    unique = specs[dg.AssetCheckKey(dim, "unique_dim_organisation_omkostningssted")]
+    model = dg.AssetKey(["intermediate", "int_indikatorer_joined_to_maal"])
+    unique = specs[dg.AssetCheckKey(model, "unique_int_indikatorer_joined_to_maal_indikator_id")]
     assert unique.description == (
-        "unique on dim_organisation: no two rows share a value of column omkostningssted"
+        "unique on int_indikatorer_joined_to_maal: no two rows share a value of column indikator_id"
     )
     kpi_values = dg.AssetKey(["marts", "kpi_values"])
     primary_key = specs[dg.AssetCheckKey(kpi_values, "assert_kpi_values_pk_unique")]

@@ -148,3 +148,18 @@ def test_the_checks_find_what_they_look_for(tmp_path):
         "docs/a.md:7: /etc/passwd",
         "docs/a.md:8: ./gone-too.md",
     ]
+
+
+def test_every_command_is_named_in_the_help_and_in_published_md(capsys):
+    """`maalbar --help` opens with the module's docstring: it and the table of commands in
+    docs/published.md name every command the parser has."""
+    from dagster_project import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    commands = re.search(r"\{([a-z,]+)\}", capsys.readouterr().out).group(1).split(",")
+    published = (PROJECT_ROOT / "docs" / "published.md").read_text(encoding="utf-8")
+    assert "prepare" in commands
+    for command in commands:
+        assert f"`{command}`" in cli.__doc__, command
+        assert f"| `.venv/bin/maalbar {command}" in published, command

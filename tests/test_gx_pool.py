@@ -90,42 +90,24 @@ def test_the_other_worker_carries_on_when_one_dies():
         assert workers.result(workers.submit(os.getpid)) != os.getpid()  # the one left works on
 
 
-def _start_state() -> tuple[int, int, bool, bool]:
-    """A worker's process and parent, whether GX was loaded before the task came, and
-    whether tqdm (GX's progress bars) had started its monitor thread before the fork."""
+def _start_state() -> tuple[int, int, bool]:
+    """A worker's process and parent, and whether GX was loaded before the task came."""
     import sys
 
-    from tqdm.auto import tqdm  # the class GX builds its bars with
-
-    loaded = "great_expectations" in sys.modules
-    return os.getpid(), os.getppid(), loaded, tqdm.monitor is None
+    return os.getpid(), os.getppid(), "great_expectations" in sys.modules
 
 
-@pytest.mark.skipif(
-    "forkserver" not in __import__("multiprocessing").get_all_start_methods(),
-    reason="the platform has no fork server",
-)
-def test_workers_are_forks_of_one_server_that_loaded_gx():
+def test_workers_are_started_by_the_pipeline_and_loaded_gx_before_their_first_task():
     with ValidationPool(2) as workers:
         workers.grow()
         slow = workers.submit(__import__("time").sleep, 1)  # keeps one worker busy
         first = workers.result(workers.submit(_start_state))
         workers.result(slow)
         states = {first, *(workers.result(workers.submit(_start_state)) for _ in range(4))}
-        assert len({worker for worker, _, _, _ in states}) == 2
-        parents = {parent for _, parent, _, _ in states}
-        # Both workers have the same parent, the fork server, not this process.
-        assert len(parents) == 1 and os.getpid() not in parents
-        # GX came with the fork, and the server had started no thread (tqdm's monitor).
-        assert all(loaded and no_monitor for _, _, loaded, no_monitor in states)
+        assert len({worker for worker, _, _ in states}) == 2
+        assert {parent for _, parent, _ in states} == {os.getpid()}
+        assert all(loaded for _, _, loaded in states)
         assert workers.workers_started() == 2
-
-
-def test_workers_are_spawned_where_the_platform_has_no_fork_server(monkeypatch):
-    import multiprocessing
-
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    assert pool._process_context().get_start_method() == "spawn"
 
 
 def test_the_worker_count_is_checked(monkeypatch):

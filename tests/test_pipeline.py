@@ -324,6 +324,26 @@ def test_every_published_table_and_column_carries_its_description(pipeline):
             assert text and columns[table, column] == text, (table, column)
 
 
+def test_every_published_table_has_the_primary_key_its_contract_declares(pipeline):
+    """published.md: each mart of the publication has a primary key, the one its dbt contract
+    declares (the manifest's primary_key constraint), columns in the declared order."""
+    from dagster_project.lib.dbt_manifest import published_contracts, published_keys
+
+    settings, _ = pipeline
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    keys = con.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE schema_name = 'marts' AND constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'"
+    ).fetchall()
+    con.close()
+    declared = published_keys()
+    assert set(declared) == set(published_contracts()) == {table for (table,) in tables}
+    assert sorted((table, tuple(columns)) for table, columns in keys) == sorted(declared.items())
+
+
 def test_missing_column_quarantines_and_keeps_publication(pipeline, capsys):
     settings, _ = pipeline
     before = hashlib.sha256(settings.published_path.read_bytes()).hexdigest()
@@ -482,7 +502,7 @@ def test_the_docs_classify_every_check_as_the_code_does(pipeline):
     import pandas as pd
 
     from dagster_project.defs.ingest.assets import ALL_SPECS
-    from dagster_project.defs.publish import PRIMARY_KEYS
+    from dagster_project.defs.publish import primary_keys
     from dagster_project.lib import raw_validation
     from dagster_project.lib.config import DBT_PROJECT_DIR
     from expectations import marts, raw_sources
@@ -510,6 +530,7 @@ def test_the_docs_classify_every_check_as_the_code_does(pipeline):
             suites.append((f"marts.{mart}", built, ()))
     finally:
         con.close()
+    keys = primary_keys()
     in_code = {}
     for asset, expectations, lineage in suites:
         for expectation in expectations:
@@ -519,7 +540,7 @@ def test_the_docs_classify_every_check_as_the_code_does(pipeline):
             )
             if column in lineage:
                 continue  # the lineage row common to every raw suite
-            key = PRIMARY_KEYS.get(asset.removeprefix("marts."), ())
+            key = keys.get(asset.removeprefix("marts."), ())
             if expectation.expectation_type in KEY_EXPECTATIONS and (
                 column in key or column == ",".join(key)
             ):

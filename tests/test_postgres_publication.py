@@ -20,7 +20,7 @@ import duckdb
 import psycopg
 import pytest
 
-from dagster_project.defs.publish import PRIMARY_KEYS
+from dagster_project.defs.publish import primary_keys
 from dagster_project.lib import postgres
 from tests.conftest import MAALBAR, maalbar_env, write_export
 
@@ -183,7 +183,7 @@ def test_primary_keys_and_a_comment_on_every_table_and_column(server, published)
             "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
             "WHERE c.relnamespace = 'marts'::regnamespace AND c.relkind = 'r'"
         ).fetchall()
-    assert keys == {f"marts.{table}": list(key) for table, key in PRIMARY_KEYS.items()}
+    assert keys == {f"marts.{table}": list(key) for table, key in primary_keys().items()}
     assert {(table, column): text for table, column, text, _ in described} == comments
     assert all(text and table_text for _, _, text, table_text in described)
 
@@ -400,7 +400,7 @@ def test_a_reader_holding_a_transaction_neither_blocks_the_swap_nor_sees_a_mix(
     try:
         started = time.perf_counter()
         outcome = postgres.publish(
-            url, candidate, _leaders(data), PRIMARY_KEYS, "swap-under-reader", tmp_path / "w"
+            url, candidate, _leaders(data), primary_keys(), "swap-under-reader", tmp_path / "w"
         )
         took = time.perf_counter() - started
     finally:
@@ -424,7 +424,7 @@ def test_a_reader_holding_a_transaction_neither_blocks_the_swap_nor_sees_a_mix(
         url,
         data / "published" / "maalbar.duckdb",
         _leaders(data),
-        PRIMARY_KEYS,
+        primary_keys(),
         "after-reader",
         tmp_path / "w",
     )
@@ -451,7 +451,7 @@ def test_a_reader_ending_its_transaction_within_the_timeout_is_waited_for(
             maalbar_url(server),
             data / "published" / "maalbar.duckdb",
             _leaders(data),
-            PRIMARY_KEYS,
+            primary_keys(),
             "reader-ends",
             tmp_path / "w",
         )
@@ -499,7 +499,7 @@ def test_a_failed_publication_names_its_cause_and_changes_nothing(
             url,
             data / "published" / "maalbar.duckdb",
             _leaders(data),
-            PRIMARY_KEYS,
+            primary_keys(),
             "failing",
             tmp_path / "w",
         )

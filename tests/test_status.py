@@ -34,6 +34,7 @@ def test_status_says_a_run_holds_the_warehouse(data_settings, capsys):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+        holder.stdout.close()
     assert print_status(data_settings) == 0
 
 

@@ -1,4 +1,7 @@
-"""Documentation built with each run: the dbt docs site and the GX Data Docs."""
+"""What each run documents (the asset docs/site): the static dbt docs site, generated only when
+the dbt project changed and copied into the data folder; the GX Data Docs of the run's
+validations, rendered by a GX worker, begun while the publication is written; and the run's
+OpenLineage events, from the loaded files to the publication (lineage/openlineage-<run>.jsonl)."""
 
 import json
 import os
@@ -83,7 +86,7 @@ def documentation(
 ) -> dg.MaterializeResult:
     settings = config.settings()
     # A GX worker renders the Data Docs while this process writes the dbt docs.
-    rendering = _render_gx_docs(settings, context.run_id, gx.pool)
+    rendering = _render_gx_docs(settings, context.run.run_id, gx.pool)
     dbt_docs = settings.docs_dir / "dbt"
     rebuilt = build_dbt_docs(dbt_docs, dbt)
     gx_docs = None if rendering is None else gx.pool.result(rendering)
@@ -91,11 +94,11 @@ def documentation(
         loaded = con.execute(
             "SELECT raw_table, source, file_name FROM meta.file_ledger "
             "WHERE run_id = ? AND status = 'loaded' ORDER BY 1, 3",
-            [context.run_id],
+            [context.run.run_id],
         ).fetchall()
-    lineage = settings.data_dir / "lineage" / f"openlineage-{context.run_id}.jsonl"
+    lineage = settings.data_dir / "lineage" / f"openlineage-{context.run.run_id}.jsonl"
     events = write_events(
-        lineage, context.run_id, settings.warehouse_path, settings.published_path, loaded
+        lineage, context.run.run_id, settings.warehouse_path, settings.published_path, loaded
     )
     return dg.MaterializeResult(
         metadata={

@@ -20,7 +20,11 @@ import duckdb
 
 from dagster_project.lib import config, postgres, retention, warehouse
 from dagster_project.lib.config import Settings
-from dagster_project.lib.dbt_manifest import published_contracts, published_descriptions
+from dagster_project.lib.dbt_manifest import (
+    published_contracts,
+    published_descriptions,
+    published_keys,
+)
 from dagster_project.lib.fingerprint import input_fingerprint
 from dagster_project.lib.modes import open_like
 
@@ -32,81 +36,8 @@ STORAGE_COMPATIBILITY = "v1.0.0"
 # column and took 0.19 s instead of 0.08 s at S; dictionary compression won for every column,
 # so FSST is not tried (the same file size; the write 0.67 -> 0.71 s).
 DISABLED_COMPRESSION = "fsst"
-PRIMARY_KEYS = {
-    "kpi_values": ("kpi_id", "omkostningssted", "periode"),
-    "goal_progress": ("indikator_id", "periode"),
-    "dim_organisation": ("omkostningssted",),
-    "dim_kpi": ("kpi_id",),
-    "goal_forecast": ("indikator_id",),
-    "goal_status": ("maal_id",),
-    "committee_status": ("fagudvalg",),
-    "indicator_portfolio": ("indikator_id",),
-    "indicator_portfolio_by_committee": ("fagudvalg", "periode"),
-    "polis_udvalg": ("fagudvalg",),
-    "polis_maal": ("maal_id",),
-    "polis_indikatorer": ("indikator_id",),
-    "polis_indikatorforloeb": ("indikator_id", "periode"),
-    "stralis_noegletal": ("omkostningssted", "kpi_id", "periodetype"),
-    "stralis_omraader": ("omkostningssted",),
-    "virklis_noegletal": ("omkostningssted", "kpi_id", "periode"),
-    "virklis_maal": ("omkostningssted", "indikator_id"),
-    "leon_enhedsomkostning": ("ydelse", "periode", "omkostningssted"),
-    "benchmark_sammenligning": ("kpi_id", "aar"),
-    "indsats_effekt": ("indsats_id",),
-    "indsats_forloeb": ("indsats_id", "periode"),
-    "indsats_enhedsaendringer": ("indsats_id", "omkostningssted"),
-    "polis_indsatser": ("indsats_id",),
-    "virklis_indsatser": ("omkostningssted", "indsats_id"),
-}
 # Audit trail that travels with the figures (schema meta of the publication).
 PUBLISHED_META = ("file_ledger", "rejected_rows", "check_results")
-REQUIRED = {
-    "kpi_values": {
-        "kpi_id": "VARCHAR",
-        "omkostningssted": "VARCHAR",
-        "periode": "VARCHAR",
-        "periodetype": "VARCHAR",
-        "vaerdi": "DOUBLE",
-        "taeller": "DOUBLE",
-        "naevner": "DOUBLE",
-        "undertrykt": "BOOLEAN",
-    },
-    "goal_progress": {
-        **{c: "VARCHAR" for c in ("indikator_id", "maal_id", "fagudvalg", "omkostningssted")},
-        "periode": "VARCHAR",
-        **{
-            c: "DOUBLE"
-            for c in (
-                "vaerdi",
-                "baseline_vaerdi",
-                "maal_vaerdi",
-                "fremdrift_pct",
-                "forventet_fremdrift_pct",
-            )
-        },
-        "status": "VARCHAR",
-    },
-    "indsats_effekt": {
-        **{c: "VARCHAR" for c in ("indsats_id", "maal_id", "indikator_id")},
-        **{c: "VARCHAR" for c in ("foer_fra", "foer_til", "efter_fra", "efter_til")},
-        "antal_enheder": "INTEGER",
-        "antal_sammenligning": "INTEGER",
-        **{
-            c: "DOUBLE"
-            for c in (
-                "foer_enheder",
-                "efter_enheder",
-                "foer_sammenligning",
-                "efter_sammenligning",
-                "effekt",
-                "effekt_lav",
-                "effekt_hoej",
-            )
-        },
-        "vurdering": "VARCHAR",
-        "omkostning_kr": "DOUBLE",
-    },
-}
 # A standalone ten-digit token, optionally with '-' after the sixth digit (published.md).
 CPR_TOKEN = r"(^|[^0-9A-Za-z])([0-9]{6})-?([0-9]{4})($|[^0-9A-Za-z])"
 
@@ -118,6 +49,12 @@ class PublicationRefused(Exception):
 def published_marts() -> list[str]:
     """The marts flagged `meta.published` in the dbt project (see dbt_project.yml)."""
     return sorted(published_contracts())
+
+
+def primary_keys() -> dict[str, tuple[str, ...]]:
+    """Each published mart's primary key, as its dbt contract declares it: the publication's
+    tables carry these keys, in DuckDB and in PostgreSQL."""
+    return published_keys()
 
 
 def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[str, int]:
@@ -134,6 +71,7 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
         # (at M the tables and keys 0.95 -> 0.76 s).
         con.execute("BEGIN")
         counts = {}
+        keys = primary_keys()
         for schema, tables in (("marts", published_marts()), ("meta", PUBLISHED_META)):
             con.execute(f"CREATE SCHEMA {schema}")
             # A view of the warehouse would be published as a table: the publication then
@@ -158,10 +96,9 @@ def build_candidate(settings: Settings, candidate: Path, run_id: str) -> dict[st
                     f"CREATE TABLE {schema}.{name} AS SELECT * "
                     f"{_published_columns(schema, name)} FROM wh.{schema}.{name}"
                 )
-                if schema == "marts" and name in PRIMARY_KEYS:
+                if schema == "marts":
                     con.execute(
-                        f"ALTER TABLE {schema}.{name} ADD PRIMARY KEY "
-                        f"({', '.join(PRIMARY_KEYS[name])})"
+                        f"ALTER TABLE {schema}.{name} ADD PRIMARY KEY ({', '.join(keys[name])})"
                     )
                 counts[f"{schema}.{name}"] = con.execute(
                     f"SELECT count(*) FROM {schema}.{name}"
@@ -218,21 +155,22 @@ def _write_comments(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
 
 
 def audit(con: duckdb.DuckDBPyConnection) -> None:
-    """Refuse a candidate that breaks published.md. Raises PublicationRefused."""
+    """Refuse a candidate that breaks published.md: every column of each published mart's
+    contract with its declared type, no suppressed figure with a value, nothing that looks
+    like a CPR number. Raises PublicationRefused."""
     problems = []
-    for table, columns in REQUIRED.items():
-        actual = dict(
-            con.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() "
-                "WHERE schema_name = 'marts' AND table_name = ?",
-                [table],
-            ).fetchall()
-        )
-        for column, data_type in columns.items():
-            if actual.get(column) != data_type:
-                problems.append(
-                    f"marts.{table}.{column} must be {data_type}, is {actual.get(column)}"
-                )
+    actual = {
+        (table, column): data_type
+        for table, column, data_type in con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE schema_name = 'marts' AND database_name = current_database()"
+        ).fetchall()
+    }
+    for table, contract in published_contracts().items():
+        for column, data_type in contract:
+            found = actual.get((table, column))
+            if found != data_type:
+                problems.append(f"marts.{table}.{column} must be {data_type}, is {found}")
     suppressed_leaks = con.execute(
         "SELECT count(*) FROM marts.kpi_values WHERE undertrykt "
         "AND (vaerdi IS NOT NULL OR taeller IS NOT NULL OR naevner IS NOT NULL)"
@@ -342,16 +280,16 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     for stale in settings.published_dir.glob("parquet-*"):
         if stale != current:
             shutil.rmtree(stale, ignore_errors=True)
-    candidate = settings.published_dir / f".candidate-{context.run_id}.duckdb"
+    candidate = settings.published_dir / f".candidate-{context.run.run_id}.duckdb"
     try:
-        counts = build_candidate(settings, candidate, context.run_id)
+        counts = build_candidate(settings, candidate, context.run.run_id)
     except PublicationRefused as err:
         candidate.unlink(missing_ok=True)
         raise dg.Failure(f"publication refused: {err}") from None
     except Exception:
         candidate.unlink(missing_ok=True)
         raise
-    export = settings.published_dir / f"parquet-{context.run_id}"
+    export = settings.published_dir / f"parquet-{context.run.run_id}"
     shutil.rmtree(export, ignore_errors=True)
     export_parquet(candidate, export)
     # Owner-only, unless published/ has been opened to BI readers (docs/operations.md).
@@ -397,10 +335,12 @@ def publish_postgres(
         leaders = con.execute(
             "SELECT DISTINCT login, omkostningssted FROM raw.ledere ORDER BY 1, 2"
         ).fetchall()
-    work = settings.published_dir / f".postgres-{context.run_id}"
+    work = settings.published_dir / f".postgres-{context.run.run_id}"
     work.mkdir(mode=0o700, exist_ok=True)
     try:
-        outcome = postgres.publish(url, candidate, leaders, PRIMARY_KEYS, context.run_id, work)
+        outcome = postgres.publish(
+            url, candidate, leaders, primary_keys(), context.run.run_id, work
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for line in outcome.notes:
@@ -414,7 +354,7 @@ def publish_postgres(
         with warehouse.connect(settings) as con:
             store_outcomes(
                 con,
-                context.run_id,
+                context.run.run_id,
                 "postgres",
                 "adgang",
                 [

@@ -17,7 +17,7 @@ import json
 import dagster as dg
 
 from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
-from dagster_project.defs.publish import PRIMARY_KEYS, published_marts
+from dagster_project.defs.publish import primary_keys, published_marts
 from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, raw_validation, warehouse
 from dagster_project.lib.dbt_manifest import published_contracts
@@ -315,7 +315,7 @@ def published_mart_suites(context: dg.AssetCheckExecutionContext, gx: GxWorkers)
     gx.pool.grow()  # the marts are many and small: every worker validates
     with warehouse.connect(config.settings(), read_only=True) as con:
         validations = {
-            mart: published_mart_validations(con, gx.pool, mart, contract, PRIMARY_KEYS[mart])
+            mart: published_mart_validations(con, gx.pool, mart, contract, primary_keys()[mart])
             for mart, contract in contracts.items()
         }
     # Every mart's rows were handed on before the first result is awaited: the workers

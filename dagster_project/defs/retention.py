@@ -53,12 +53,12 @@ def retention_step(context: dg.AssetExecutionContext):
         context.log.info(line)
     specs = {spec.table: spec for spec in ALL_SPECS}
     with warehouse.connect(settings) as con:
-        done = retention.apply(con, settings, context.run_id, specs, period)
+        done = retention.apply(con, settings, context.run.run_id, specs, period)
         if done.warnings:
             # Beside the failed plausibility rules: the run's output and the quality report.
             store_outcomes(
                 con,
-                context.run_id,
+                context.run.run_id,
                 CUTOFFS.to_user_string(),
                 "frozen_periods",
                 [

@@ -103,7 +103,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if engine == "spark":
         copied = spark.bring_back(settings, _built_relations(invocation), published_contracts())
         context.log.info(f"{len(copied)} tables built on Spark read into the warehouse")
-    _store_test_results(invocation, context.run_id)
+    _store_test_results(invocation, context.run.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
@@ -242,7 +242,7 @@ def record_build(context: dg.AssetExecutionContext, settings) -> None:
     whole = not selection or set(maalbar_dbt_assets.keys) <= set(selection)
     if not whole and CHANGED_TAG not in context.run.tags:
         return
-    run_id = context.run_id
+    run_id = context.run.run_id
     with warehouse.connect(settings) as con:
         con.execute(STATE_DDL)
         con.execute("DELETE FROM meta.dbt_state")

@@ -1,7 +1,9 @@
 """Danish number and date conventions, as Python functions and as DuckDB SQL.
 
-The SQL builders validate and cast whole columns in one statement; the Python functions
-serve single values (Excel cells, tests). Both follow the same patterns.
+The SQL builders validate and cast the whole columns of a raw file in one statement (the
+column specs of lib/specs.py; an Excel workbook's cells are first written as the text a Danish
+export holds, lib/xlsxfile.py). `parse_decimal` and `parse_date` read one value by the same
+patterns, for the tests' hand-computed figures.
 """
 
 from __future__ import annotations

@@ -173,6 +173,39 @@ def published_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
+class KeyNotDeclared(ValueError):
+    """A published mart whose contract declares no primary key, or more than one."""
+
+
+def published_keys() -> dict[str, tuple[str, ...]]:
+    """The primary key of each published mart, as its enforced contract declares it: the
+    `primary_key` constraint of the model (or of its one key column). DuckDB checks it as dbt
+    writes the table; the publication gives each table the same key. A published mart with
+    no declared key, or with more than one, raises KeyNotDeclared."""
+    keys, problems = {}, []
+    for node in _published_nodes(MANIFEST.stat().st_mtime_ns):
+        declared = [
+            tuple(constraint["columns"])
+            for constraint in node.get("constraints") or []
+            if constraint["type"] == "primary_key"
+        ] + [
+            (name,)
+            for name, column in node["columns"].items()
+            for constraint in column.get("constraints") or []
+            if constraint["type"] == "primary_key"
+        ]
+        if len(declared) == 1:
+            keys[node["name"]] = declared[0]
+        else:
+            problems.append(f"{node['name']} declares {len(declared)}")
+    if problems:
+        raise KeyNotDeclared(
+            "every published mart declares one primary key in its contract (a constraint of "
+            f"type primary_key in its yml): {'; '.join(problems)}"
+        )
+    return keys
+
+
 @functools.lru_cache(maxsize=1)
 def _published_nodes(manifest_version: int) -> tuple[dict, ...]:
     """The published marts' nodes, by name. Read once per manifest (definitions, checks and

@@ -64,11 +64,6 @@ def landing_files(settings: Settings, spec: FileSpec) -> list[tuple[Path, dict[s
     return found
 
 
-def landing_state(settings: Settings) -> list[tuple[str, str]]:
-    """(name, SHA-256) of every landing file that matches a pattern of sources.md."""
-    return [(name, sha) for name, sha, _ in landing_tables(settings)]
-
-
 def landing_tables(settings: Settings) -> list[tuple[str, str, tuple[str, ...]]]:
     """(name, SHA-256, raw tables it loads into) of every landing file that matches a
     pattern of sources.md."""

@@ -168,36 +168,33 @@ def t_quantile(p: float | None, df: float | None) -> float | None:
     return float(t.ppf(p, df))
 
 
-_SESSION = None
-
-
 def prepare_session(settings: Settings):
     """The process's SparkSession, created with `session_config` before dbt takes it, with
-    maalbar_t_kvantil registered. A session of this process made for another data folder
-    cannot move its metastore: that raises."""
-    global _SESSION
+    maalbar_t_kvantil registered. One JVM serves a process: a session already active (pyspark
+    keeps it) is reused, and one made for another data folder cannot move its metastore, which
+    raises."""
     config = session_config(settings)
-    if _SESSION is not None:
-        current = _SESSION.conf.get("spark.sql.warehouse.dir")
+    paths(settings).root.mkdir(parents=True, exist_ok=True)
+    from pyspark.sql import SparkSession
+    from pyspark.sql.types import DoubleType
+
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        current = session.conf.get("spark.sql.warehouse.dir")
         if Path(current.removeprefix("file:")) != Path(config["spark.sql.warehouse.dir"]):
             raise SparkUnavailable(
                 f"this process's Spark session belongs to {current}; a Spark run of another "
                 "data folder needs a process of its own"
             )
-        return _SESSION
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
-    paths(settings).root.mkdir(parents=True, exist_ok=True)
-    from pyspark.sql import SparkSession
-    from pyspark.sql.types import DoubleType
-
-    builder = SparkSession.builder.appName("maalbar").enableHiveSupport()
-    for key, value in config.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    else:
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+        builder = SparkSession.builder.appName("maalbar").enableHiveSupport()
+        for key, value in config.items():
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
     session.udf.register("maalbar_t_kvantil", t_quantile, DoubleType())
-    _SESSION = session
     return session
 
 

@@ -293,20 +293,25 @@ def test_a_target_against_retning_from_a_data_baseline_stops_the_build(
 
 def _mart_suites(con, marts):
     """{(mart, check): failed expectations} of the GX suites on the published marts given."""
-    from dagster_project.defs.publish import PRIMARY_KEYS
+    from dagster_project.defs.publish import primary_keys
     from dagster_project.defs.quality import published_mart_results
     from dagster_project.lib.dbt_manifest import published_contracts
+    from expectations.pool import ValidationPool
 
     contracts = published_contracts()
-    return {
-        (mart, check): [
-            (o.expectation, o.column) for result in results for o in result.outcomes if not o.passed
-        ]
-        for mart in marts
-        for check, results in published_mart_results(
-            con, mart, contracts[mart], PRIMARY_KEYS[mart]
-        ).items()
-    }
+    with ValidationPool() as pool:
+        return {
+            (mart, check): [
+                (o.expectation, o.column)
+                for result in results
+                for o in result.outcomes
+                if not o.passed
+            ]
+            for mart in marts
+            for check, results in published_mart_results(
+                con, pool, mart, contracts[mart], primary_keys()[mart]
+            ).items()
+        }
 
 
 # A change to the marts and the expectation of the published-mart suites it must break.

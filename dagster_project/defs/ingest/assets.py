@@ -129,7 +129,7 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
                     con,
                     spec,
                     settings,
-                    context.run_id,
+                    context.run.run_id,
                     log=context.log.info,
                     on_loaded=lambda outcome: batcher.loaded(
                         con, outcome.sha256, outcome.file_name

@@ -23,32 +23,8 @@ month_starts as (
     where horizon.foerste_maaned_start <= horizon.horisont_dato
 ),
 
-month_periods as (
-    select
-        'maaned' as periodetype,
-        {{ month_text('maaned_start') }} as periode,
-        {{ integer_part('year', 'maaned_start') }} as aar,
-        {{ month_text('maaned_start') }} as fra_maaned,
-        {{ month_text('maaned_start') }} as til_maaned
-    from month_starts
-),
-
-year_periods as (
-    select
-        'aar' as periodetype,
-        cast(aar as {{ text_type() }}) as periode,
-        aar,
-        min(fra_maaned) as fra_maaned,
-        -- Year to date in the horizon's year.
-        max(til_maaned) as til_maaned
-    from month_periods
-    group by aar
-),
-
 periods as (
-    select * from month_periods
-    union all
-    select * from year_periods
+    {{ month_and_year_periods('month_starts') }}
 )
 
 select

@@ -20,35 +20,12 @@ rounds as (
         or cast(besvarelser.runde || '-01' as date) >= retention.opbevaret_fra_dato
 ),
 
-month_periods as (
-    select
-        'maaned' as periodetype,
-        runde as periode,
-        cast(left(runde, 4) as integer) as aar,
-        runde as fra_maaned,
-        runde as til_maaned
-    from rounds
-),
-
-year_periods as (
-    select
-        'aar' as periodetype,
-        cast(month_periods.aar as {{ text_type() }}) as periode,
-        month_periods.aar,
-        min(month_periods.fra_maaned) as fra_maaned,
-        max(month_periods.til_maaned) as til_maaned
-    from month_periods
-    cross join retention
-    group by month_periods.aar, retention.opbevaret_fra_dato
-    having
-        retention.opbevaret_fra_dato is null
-        or make_date(month_periods.aar, 1, 1) >= retention.opbevaret_fra_dato
+month_starts as (
+    select cast(runde || '-01' as date) as maaned_start from rounds
 ),
 
 periods as (
-    select * from month_periods
-    union all
-    select * from year_periods
+    {{ month_and_year_periods('month_starts') }}
 ),
 
 horizon as (
@@ -64,3 +41,8 @@ select
     horizon.horisont_maaned
 from periods
 cross join horizon
+cross join retention
+where
+    periods.periodetype = 'maaned'
+    or retention.opbevaret_fra_dato is null
+    or make_date(cast(periods.aar as integer), 1, 1) >= retention.opbevaret_fra_dato

@@ -5,18 +5,11 @@
 with
 
 indicators as (
-    select snapshot_row.* from {{ ref('stg_maal__indikatorer') }} as snapshot_row
-    -- Raw holds only the newest catalogue; the filter keeps the rule visible.
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__indikatorer') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__indikatorer') }}
 ),
 
 goals as (
-    select snapshot_row.* from {{ ref('stg_maal__maal') }} as snapshot_row
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__maal') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__maal') }}
 ),
 
 periods as (

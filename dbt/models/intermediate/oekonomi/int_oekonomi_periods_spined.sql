@@ -15,36 +15,15 @@ month_starts as (
     cross join lateral {{ date_series(months_from, months_to, 'month') }} as series (maaned_start)
 ),
 
-months as (
-    select
-        {{ month_text('maaned_start') }} as maaned,
-        {{ integer_part('year', 'maaned_start') }} as aar
-    from month_starts
-),
-
-month_periods as (
-    select
-        'maaned' as periodetype,
-        maaned as periode,
-        aar,
-        maaned as fra_maaned,
-        maaned as til_maaned,
-        cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
-    from months
-),
-
-year_periods as (
-    select
-        'aar' as periodetype,
-        cast(aar as {{ text_type() }}) as periode,
-        aar,
-        cast(aar as {{ text_type() }}) || '-01' as fra_maaned,
-        max(maaned) as til_maaned,
-        cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
-    from months
-    group by aar
+periods as (
+    {{ month_and_year_periods('month_starts', from_january=true) }}
 )
 
-select * from month_periods
-union all
-select * from year_periods
+select
+    periodetype,
+    periode,
+    aar,
+    fra_maaned,
+    til_maaned,
+    cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
+from periods

@@ -4,11 +4,7 @@
 with
 
 employments as (
-    select snapshot_row.* from {{ ref('stg_personale__ansaettelser') }} as snapshot_row
-    -- Raw already keeps only the newest snapshot; the filter makes that explicit and safe.
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_personale__ansaettelser') }} as newest
-    )
+    {{ newest_snapshot('stg_personale__ansaettelser') }}
 ),
 
 population as (

@@ -22,42 +22,30 @@ month_starts as (
     cross join lateral {{ date_series(months_from, months_to, 'month') }} as series (maaned_start)
 ),
 
-month_periods as (
-    select
-        'maaned' as periodetype,
-        {{ month_text('maaned_start') }} as periode,
-        {{ integer_part('year', 'maaned_start') }} as aar,
-        {{ month_text('maaned_start') }} as fra_maaned,
-        {{ month_text('maaned_start') }} as til_maaned,
-        maaned_start as fra_dato,
-        {{ month_end('maaned_start') }} as til_dato,
-        cast(maaned_start - interval '11 months' as date) as vindue_fra_dato,
-        {{ month_end('maaned_start') }} as vindue_til_dato
-    from month_starts
+spine as (
+    {{ month_and_year_periods('month_starts') }}
 ),
 
-year_periods as (
-    select
-        'aar' as periodetype,
-        cast(month_periods.aar as {{ text_type() }}) as periode,
-        month_periods.aar,
-        min(month_periods.fra_maaned) as fra_maaned,
-        max(month_periods.til_maaned) as til_maaned,
-        make_date(cast(month_periods.aar as integer), 1, 1) as fra_dato,
-        -- Year to date in the horizon's year: the horizon is always a month's last day.
-        max(month_periods.til_dato) as til_dato,
-        make_date(cast(month_periods.aar as integer), 1, 1) as vindue_fra_dato,
-        max(month_periods.til_dato) as vindue_til_dato
-    from month_periods
-    cross join horizon
-    group by month_periods.aar, horizon.foerste_dato
-    having make_date(cast(month_periods.aar as integer), 1, 1) >= horizon.foerste_dato
-),
-
+-- The turnover window of a month is the twelve months ending with it, of a year the year.
 periods as (
-    select * from month_periods
-    union all
-    select * from year_periods
+    select
+        spine.periodetype,
+        spine.periode,
+        spine.aar,
+        spine.fra_maaned,
+        spine.til_maaned,
+        spine.fra_dato,
+        spine.til_dato,
+        case
+            when spine.periodetype = 'maaned' then cast(spine.fra_dato - interval '11 months' as date)
+            else spine.fra_dato
+        end as vindue_fra_dato,
+        spine.til_dato as vindue_til_dato
+    from spine
+    cross join horizon
+    where
+        spine.periodetype = 'maaned'
+        or make_date(cast(spine.aar as integer), 1, 1) >= horizon.foerste_dato
 ),
 
 working_days as (

@@ -54,24 +54,12 @@ decided as (
 
 select
     'forslag_indsendt' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(antal_indsendt as {{ double_type() }}) as vaerdi,
-    cast(antal_indsendt as {{ double_type() }}) as taeller,
-    cast(null as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('antal_indsendt') }}
 from submitted
 
 union all
 
 select
     'forslag_gennemfoert_pct' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    100 * cast(antal_gennemfoert as {{ double_type() }}) / cast(antal_afgjort as {{ double_type() }}) as vaerdi,
-    cast(antal_gennemfoert as {{ double_type() }}) as taeller,
-    cast(antal_afgjort as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('antal_gennemfoert', 'antal_afgjort', percent=true) }}
 from decided

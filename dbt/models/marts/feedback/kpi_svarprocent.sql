@@ -49,22 +49,25 @@ node_respondents as (
     inner join closure
         on respondents.omkostningssted = closure.omkostningssted
     group by closure.ancestor_omkostningssted, periods.periode
+),
+
+node_periods as (
+    select
+        node_invitations.omkostningssted,
+        node_invitations.periode,
+        node_invitations.periodetype,
+        node_invitations.antal_inviterede,
+        -- Invited but nobody answered in a delivered round: 0 respondents is a fact.
+        coalesce(node_respondents.antal_respondenter, 0) as antal_respondenter
+    from node_invitations
+    left join node_respondents
+        on
+            node_invitations.omkostningssted = node_respondents.omkostningssted
+            and node_invitations.periode = node_respondents.periode
+    where node_invitations.antal_inviterede > 0
 )
 
 select
     'svarprocent' as kpi_id,
-    node_invitations.omkostningssted,
-    node_invitations.periode,
-    node_invitations.periodetype,
-    100 * cast(coalesce(node_respondents.antal_respondenter, 0) as {{ double_type() }})
-    / cast(node_invitations.antal_inviterede as {{ double_type() }}) as vaerdi,
-    -- Invited but nobody answered in a delivered round: 0 respondents is a fact.
-    cast(coalesce(node_respondents.antal_respondenter, 0) as {{ double_type() }}) as taeller,
-    cast(node_invitations.antal_inviterede as {{ double_type() }}) as naevner,
-    false as undertrykt
-from node_invitations
-left join node_respondents
-    on
-        node_invitations.omkostningssted = node_respondents.omkostningssted
-        and node_invitations.periode = node_respondents.periode
-where node_invitations.antal_inviterede > 0
+    {{ kpi_row_tail('antal_respondenter', 'antal_inviterede', percent=true) }}
+from node_periods

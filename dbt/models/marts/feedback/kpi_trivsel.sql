@@ -22,8 +22,8 @@ cells as (
         node_periods.omkostningssted,
         node_periods.periode,
         node_periods.periodetype,
-        cast(node_periods.sum_score as {{ double_type() }}) as sum_score,
-        cast(node_periods.antal_scorer as {{ double_type() }}) as antal_scorer,
+        node_periods.sum_score,
+        node_periods.antal_scorer,
         suppression.undertrykt
     from node_periods
     inner join suppression
@@ -35,14 +35,7 @@ cells as (
         on node_periods.kpi_id = catalogue.kpi_id
 )
 
--- A suppressed row keeps its place but shows nothing.
 select
     kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    case when not undertrykt then sum_score / antal_scorer end as vaerdi,
-    case when not undertrykt then sum_score end as taeller,
-    case when not undertrykt then antal_scorer end as naevner,
-    undertrykt
+    {{ kpi_row_tail('sum_score', 'antal_scorer', suppressed=true) }}
 from cells

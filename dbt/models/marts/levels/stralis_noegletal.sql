@@ -35,19 +35,8 @@ foundation_values as (
     )
 ),
 
--- Areas are the nodes the export calls omraade; without a niveau, the root's children.
 areas as (
-    select
-        omkostningssted,
-        navn,
-        coalesce(
-            niveau,
-            case when er_rod then 'kommune' when dybde = 1 then 'omraade' end
-        ) as niveau,
-        fagudvalg,
-        er_rod
-    from organisation
-    where er_rod or coalesce(niveau, case when dybde = 1 then 'omraade' end) = 'omraade'
+    {{ stralis_areas('organisation') }}
 ),
 
 root as (

@@ -38,17 +38,7 @@ latest_year as (
 ),
 
 areas as (
-    select
-        omkostningssted,
-        navn,
-        coalesce(
-            niveau,
-            case when er_rod then 'kommune' when dybde = 1 then 'omraade' end
-        ) as niveau,
-        fagudvalg,
-        er_rod
-    from organisation
-    where er_rod or coalesce(niveau, case when dybde = 1 then 'omraade' end) = 'omraade'
+    {{ stralis_areas('organisation') }}
 ),
 
 pivoted as (

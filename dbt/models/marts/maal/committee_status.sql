@@ -5,10 +5,7 @@
 with
 
 committees as (
-    select snapshot_row.* from {{ ref('stg_maal__udvalg') }} as snapshot_row
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__udvalg') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__udvalg') }}
 ),
 
 goal_status as (

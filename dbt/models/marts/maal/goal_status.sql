@@ -6,17 +6,11 @@
 with
 
 goals as (
-    select snapshot_row.* from {{ ref('stg_maal__maal') }} as snapshot_row
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__maal') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__maal') }}
 ),
 
 committees as (
-    select snapshot_row.* from {{ ref('stg_maal__udvalg') }} as snapshot_row
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__udvalg') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__udvalg') }}
 ),
 
 cost_centres as (

@@ -65,11 +65,5 @@ root_years as (
 
 select
     'driftsudgift_pr_indbygger' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(forbrug_drift_hovedkonto_0_6 as {{ double_type() }}) / cast(indbyggere as {{ double_type() }}) as vaerdi,
-    cast(forbrug_drift_hovedkonto_0_6 as {{ double_type() }}) as taeller,
-    cast(indbyggere as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('forbrug_drift_hovedkonto_0_6', 'indbyggere') }}
 from root_years

@@ -84,11 +84,5 @@ node_periods as (
 
 select
     'enhedsomkostning' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(forbrug_drift as {{ double_type() }}) / cast(antal as {{ double_type() }}) as vaerdi,
-    cast(forbrug_drift as {{ double_type() }}) as taeller,
-    cast(antal as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('forbrug_drift', 'antal') }}
 from node_periods

@@ -31,12 +31,6 @@ node_periods as (
 
 select
     'forbrug_drift' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(forbrug_drift as {{ double_type() }}) as vaerdi,
-    cast(forbrug_drift as {{ double_type() }}) as taeller,
-    cast(null as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('forbrug_drift') }}
 from node_periods
 where antal_driftsposteringer > 0

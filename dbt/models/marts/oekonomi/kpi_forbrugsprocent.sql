@@ -62,38 +62,18 @@ node_periods as (
         on
             node_budgets.omkostningssted = node_year_to_date.omkostningssted
             and periods.periode = node_year_to_date.periode
-),
-
-drift as (
-    select
-        'forbrugsprocent_drift' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * cast(forbrug_drift as {{ double_type() }})
-        / cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
-        cast(forbrug_drift as {{ double_type() }}) as taeller,
-        cast(korrigeret_budget_drift as {{ double_type() }}) as naevner,
-        false as undertrykt
-    from node_periods
-    where korrigeret_budget_drift != 0
-),
-
-anlaeg as (
-    select
-        'forbrugsprocent_anlaeg' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * cast(forbrug_anlaeg as {{ double_type() }})
-        / cast(korrigeret_budget_anlaeg as {{ double_type() }}) as vaerdi,
-        cast(forbrug_anlaeg as {{ double_type() }}) as taeller,
-        cast(korrigeret_budget_anlaeg as {{ double_type() }}) as naevner,
-        false as undertrykt
-    from node_periods
-    where korrigeret_budget_anlaeg != 0
 )
 
-select * from drift
+select
+    'forbrugsprocent_drift' as kpi_id,
+    {{ kpi_row_tail('forbrug_drift', 'korrigeret_budget_drift', percent=true) }}
+from node_periods
+where korrigeret_budget_drift != 0
+
 union all
-select * from anlaeg
+
+select
+    'forbrugsprocent_anlaeg' as kpi_id,
+    {{ kpi_row_tail('forbrug_anlaeg', 'korrigeret_budget_anlaeg', percent=true) }}
+from node_periods
+where korrigeret_budget_anlaeg != 0

@@ -32,12 +32,6 @@ node_years as (
 
 select
     'korrigeret_budget_drift' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(korrigeret_budget_drift as {{ double_type() }}) as vaerdi,
-    cast(korrigeret_budget_drift as {{ double_type() }}) as taeller,
-    cast(null as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('korrigeret_budget_drift') }}
 from node_years
 where antal_driftsbudgetrader > 0

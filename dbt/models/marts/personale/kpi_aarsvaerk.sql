@@ -11,11 +11,5 @@ node_periods as (
 
 select
     'aarsvaerk' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(mulige_dagsvaerk as {{ double_type() }}) / cast(antal_arbejdsdage as {{ double_type() }}) as vaerdi,
-    cast(mulige_dagsvaerk as {{ double_type() }}) as taeller,
-    cast(antal_arbejdsdage as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('mulige_dagsvaerk', 'antal_arbejdsdage') }}
 from node_periods

@@ -11,11 +11,5 @@ node_periods as (
 
 select
     'medarbejdere' as kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    cast(antal_personer_slut as {{ double_type() }}) as vaerdi,
-    cast(antal_personer_slut as {{ double_type() }}) as taeller,
-    cast(null as {{ double_type() }}) as naevner,
-    false as undertrykt
+    {{ kpi_row_tail('antal_personer_slut') }}
 from node_periods

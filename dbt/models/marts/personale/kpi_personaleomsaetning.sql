@@ -24,48 +24,16 @@ node_periods as (
             persons.omkostningssted = suppression.omkostningssted
             and persons.periode = suppression.periode
     where persons.antal_personer_start > 0
-),
-
-afgang as (
-    select
-        'personaleomsaetning_afgang_pct' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * antal_afgaaet / antal_start as vaerdi,
-        antal_afgaaet as taeller,
-        antal_start as naevner,
-        undertrykt
-    from node_periods
-),
-
-tilgang as (
-    select
-        'personaleomsaetning_tilgang_pct' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * antal_tilgaaet / antal_start as vaerdi,
-        antal_tilgaaet as taeller,
-        antal_start as naevner,
-        undertrykt
-    from node_periods
-),
-
-all_measures as (
-    select * from afgang
-    union all
-    select * from tilgang
 )
 
--- A suppressed row keeps its place but shows nothing.
 select
-    kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    case when not undertrykt then vaerdi end as vaerdi,
-    case when not undertrykt then taeller end as taeller,
-    case when not undertrykt then naevner end as naevner,
-    undertrykt
-from all_measures
+    'personaleomsaetning_afgang_pct' as kpi_id,
+    {{ kpi_row_tail('antal_afgaaet', 'antal_start', percent=true, suppressed=true) }}
+from node_periods
+
+union all
+
+select
+    'personaleomsaetning_tilgang_pct' as kpi_id,
+    {{ kpi_row_tail('antal_tilgaaet', 'antal_start', percent=true, suppressed=true) }}
+from node_periods

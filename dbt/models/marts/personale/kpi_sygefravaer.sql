@@ -30,78 +30,30 @@ node_periods as (
             workdays.omkostningssted = suppression.omkostningssted
             and workdays.periode = suppression.periode
     where workdays.mulige_dagsvaerk > 0
-),
-
-sygefravaer as (
-    select
-        'sygefravaer_pct' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * sygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
-        sygefravaer_dagsvaerk as taeller,
-        mulige_dagsvaerk as naevner,
-        undertrykt
-    from node_periods
-),
-
-korttid as (
-    select
-        'korttidssygefravaer_pct' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * korttidssygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
-        korttidssygefravaer_dagsvaerk as taeller,
-        mulige_dagsvaerk as naevner,
-        undertrykt
-    from node_periods
-),
-
-langtid as (
-    select
-        'langtidssygefravaer_pct' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        100 * langtidssygefravaer_dagsvaerk / mulige_dagsvaerk as vaerdi,
-        langtidssygefravaer_dagsvaerk as taeller,
-        mulige_dagsvaerk as naevner,
-        undertrykt
-    from node_periods
-),
-
-dage_pr_aarsvaerk as (
-    select
-        'sygefravaer_dage_pr_aarsvaerk' as kpi_id,
-        omkostningssted,
-        periode,
-        periodetype,
-        sygefravaer_dagsvaerk / aarsvaerk as vaerdi,
-        sygefravaer_dagsvaerk as taeller,
-        aarsvaerk as naevner,
-        undertrykt
-    from node_periods
-),
-
-all_measures as (
-    select * from sygefravaer
-    union all
-    select * from korttid
-    union all
-    select * from langtid
-    union all
-    select * from dage_pr_aarsvaerk
 )
 
--- A suppressed row keeps its place but shows nothing.
 select
-    kpi_id,
-    omkostningssted,
-    periode,
-    periodetype,
-    case when not undertrykt then vaerdi end as vaerdi,
-    case when not undertrykt then taeller end as taeller,
-    case when not undertrykt then naevner end as naevner,
-    undertrykt
-from all_measures
+    'sygefravaer_pct' as kpi_id,
+    {{ kpi_row_tail('sygefravaer_dagsvaerk', 'mulige_dagsvaerk', percent=true, suppressed=true) }}
+from node_periods
+
+union all
+
+select
+    'korttidssygefravaer_pct' as kpi_id,
+    {{ kpi_row_tail('korttidssygefravaer_dagsvaerk', 'mulige_dagsvaerk', percent=true, suppressed=true) }}
+from node_periods
+
+union all
+
+select
+    'langtidssygefravaer_pct' as kpi_id,
+    {{ kpi_row_tail('langtidssygefravaer_dagsvaerk', 'mulige_dagsvaerk', percent=true, suppressed=true) }}
+from node_periods
+
+union all
+
+select
+    'sygefravaer_dage_pr_aarsvaerk' as kpi_id,
+    {{ kpi_row_tail('sygefravaer_dagsvaerk', 'aarsvaerk', suppressed=true) }}
+from node_periods

@@ -6,11 +6,7 @@
 with
 
 initiatives as (
-    select snapshot_row.* from {{ ref('stg_maal__indsatser') }} as snapshot_row
-    -- Raw holds only the newest catalogue; the filter keeps the rule visible.
-    where snapshot_row.udtraeksdato = (
-        select max(newest.udtraeksdato) from {{ ref('stg_maal__indsatser') }} as newest
-    )
+    {{ newest_snapshot('stg_maal__indsatser') }}
 ),
 
 cost_centres as (
