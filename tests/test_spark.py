@@ -35,7 +35,9 @@ ABSOLUTE_TOLERANCE = 1e-9
 
 @pytest.fixture(scope="session")
 def spark_run(tmp_path_factory, demo_landing) -> tuple[Path, subprocess.CompletedProcess]:
-    """The data folder of `MAALBAR_ENGINE=spark maalbar run` on demo_landing."""
+    """The data folder of `MAALBAR_ENGINE=spark maalbar run` on demo_landing, reached in two
+    runs: a cold one without the newest month (its postings and activity files), then an
+    incremental one once that month lands. Returns the data folder and the second run."""
     problem = spark.missing()
     if problem:
         # CI installs both (.ci/run, the Makefile); a developer's machine may lack Java.
@@ -43,14 +45,31 @@ def spark_run(tmp_path_factory, demo_landing) -> tuple[Path, subprocess.Complete
             pytest.fail(problem)
         pytest.skip(problem)
     data = tmp_path_factory.mktemp("spark-run")
-    env = {**maalbar_env(data, demo_landing), "MAALBAR_ENGINE": "spark"}
+    landing = tmp_path_factory.mktemp("spark-landing")
+    shutil.copytree(demo_landing, landing, dirs_exist_ok=True)
+    newest = max((landing / "oekonomi").glob("posteringer_*.csv"))
+    month = newest.stem.removeprefix("posteringer_")
+    held = tmp_path_factory.mktemp("spark-held-back")
+    for path in (newest, landing / "reference" / f"aktivitet_{month}.csv"):
+        shutil.move(path, held / path.name)
+    env = {**maalbar_env(data, landing), "MAALBAR_ENGINE": "spark"}
+    cold = subprocess.run([MAALBAR, "run"], env=env, capture_output=True, text=True, timeout=1500)
+    assert cold.returncode == 0, cold.stdout[-3000:] + cold.stderr[-3000:]
+    # dbt's account of the cold build, kept before the next run's build replaces it.
+    _keep_dbt_artifacts(data, "dbt-")
+    (data / "cold-run-ended").touch()
+    shutil.move(held / newest.name, landing / "oekonomi" / newest.name)
+    shutil.move(held / f"aktivitet_{month}.csv", landing / "reference" / f"aktivitet_{month}.csv")
     done = subprocess.run([MAALBAR, "run"], env=env, capture_output=True, text=True, timeout=1500)
-    # dbt's account of the build, kept before another run's build replaces it.
+    _keep_dbt_artifacts(data, "dbt-incremental-")
+    return data, done
+
+
+def _keep_dbt_artifacts(data: Path, prefix: str) -> None:
     for target in (DBT_PROJECT_DIR / "target").glob("maalbar_dbt_assets-*"):
         for name in ("run_results.json", "manifest.json"):
             if (target / name).exists():
-                shutil.copy(target / name, data / f"dbt-{name}")
-    return data, done
+                shutil.copy(target / name, data / f"{prefix}{name}")
 
 
 def test_a_spark_run_publishes(spark_run):
@@ -77,6 +96,28 @@ def test_spark_built_every_model_and_passed_every_test(spark_run):
     expected = {uid for uid in manifest["nodes"] if uid.split(".")[0] in ("model", "test")}
     expected |= set(manifest["unit_tests"])
     assert expected <= {r["unique_id"] for r in results}
+
+
+def test_the_incremental_month_rewrote_only_its_own_partitions(spark_run):
+    """insert_overwrite by month: the incremental run rebuilt the monthly aggregates of the
+    postings and the activity, and wrote only the new month's partition of each; the other
+    months' files are the cold run's (their rows are compared with DuckDB's below)."""
+    data, done = spark_run
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    results = json.loads((data / "dbt-incremental-run_results.json").read_text())["results"]
+    built = {r["unique_id"].split(".")[-1] for r in results if r["status"] == "success"}
+    cold_ended = (data / "cold-run-ended").stat().st_mtime
+    for model in ("int_posteringer_aggregated_by_month", "int_aktivitet_aggregated_by_month"):
+        assert model in built
+        (table,) = (data / "spark").rglob(f"intermediate.db/{model}")
+        written = {
+            folder.name
+            for folder in table.glob("maaned=*")
+            if any(f.stat().st_mtime > cold_ended for f in folder.glob("*.parquet"))
+        }
+        months = sorted(folder.name for folder in table.glob("maaned=*"))
+        assert len(months) > 12
+        assert written == {months[-1]}, (model, written)
 
 
 def _comparable(value):
@@ -243,3 +284,28 @@ def test_the_default_engine_is_duckdb(monkeypatch):
     monkeypatch.delenv("MAALBAR_ENGINE", raising=False)
     assert config.engine() == "duckdb"
     assert os.environ.get("MAALBAR_ENGINE") is None
+
+
+def test_the_changed_months_are_those_the_last_spark_build_did_not_read(data_settings):
+    """What the incremental models rewrite: every month before the first build; after it,
+    the months added, changed or gone since, until a build succeeds again."""
+    with duckdb.connect(str(data_settings.warehouse_path)) as con:
+        con.execute("CREATE SCHEMA raw")
+        con.execute(
+            "CREATE TABLE raw.posteringer AS SELECT * FROM (VALUES "
+            "('2025-01', 'B1', 10.50::DECIMAL(18,2)), ('2025-02', 'B2', 20.00::DECIMAL(18,2))"
+            ") AS t(regnskabsmaaned, bilagsnr, beloeb)"
+        )
+    spark.export_sources(data_settings)
+    assert spark.changed_partitions(data_settings) == {"posteringer": "*"}
+    spark.mark_built(data_settings)
+    assert spark.changed_partitions(data_settings) == {"posteringer": []}
+    with duckdb.connect(str(data_settings.warehouse_path)) as con:
+        con.execute("INSERT INTO raw.posteringer VALUES ('2025-03', 'B3', 1.00)")
+        con.execute("DELETE FROM raw.posteringer WHERE regnskabsmaaned = '2025-01'")
+    spark.export_sources(data_settings)
+    # A build that failed marks nothing: the same months are listed again.
+    for _ in range(2):
+        assert spark.changed_partitions(data_settings) == {"posteringer": ["2025-01", "2025-03"]}
+    spark.mark_built(data_settings)
+    assert spark.changed_partitions(data_settings) == {"posteringer": []}

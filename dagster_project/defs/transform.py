@@ -86,6 +86,13 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
         _, written = spark.prepare(settings)
         args += spark.dbt_vars(settings)
+        # The incremental models (dbt/macros/changed_partitions.sql) rewrite only the changed
+        # months; a whole build (another dbt project, calendar or package, or
+        # MAALBAR_FULL_REBUILD) writes them whole too.
+        with warehouse.connect(settings, read_only=True) as con:
+            state = build_state(con)
+        if os.environ.get("MAALBAR_FULL_REBUILD") or state is None or state[0] != state_key():
+            args.append("--full-refresh")
         context.log.info(
             "sources exported to Parquet for Spark: "
             + (", ".join(f"{t} ({len(p)})" for t, p in sorted(written.items())) or "none changed")
@@ -103,6 +110,8 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     if engine == "spark":
         copied = spark.bring_back(settings, _built_relations(invocation), published_contracts())
         context.log.info(f"{len(copied)} tables built on Spark read into the warehouse")
+        if invocation.is_successful():
+            spark.mark_built(settings)
     _store_test_results(invocation, context.run.run_id)
     if not invocation.is_successful():
         raise dg.Failure(

@@ -55,6 +55,8 @@ PARTITIONS = {
     "befolkning": "aar",
 }
 FINGERPRINTS = "_maalbar_fingerprints.json"
+# The fingerprints the last successful Spark build read: what the incremental models hold.
+BUILT = "_maalbar_built.json"
 INSTALL_SPARK = "pip install -e '.[spark]'"
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 INSTALL_JAVA = "apt-get install openjdk-17-jre-headless"
@@ -415,9 +417,46 @@ def sweep_depth(settings: Settings) -> int:
     return max(depth or 0, UNIT_TEST_DEPTH)
 
 
+def changed_partitions(settings: Settings) -> dict[str, list[str] | str]:
+    """Per partitioned raw table, the values (months, years, rounds) whose rows differ from
+    those the last successful Spark build read: new, changed or gone; '*' (all) where that
+    build is not known or the table's layout changed. The incremental models rewrite only
+    these (dbt/macros/changed_partitions.sql)."""
+    root = paths(settings).raw
+    changed: dict[str, list[str] | str] = {}
+    for table in PARTITIONS:
+        folder = root / f"raw.{table}"
+        if not (folder / FINGERPRINTS).exists():
+            continue
+        now = json.loads((folder / FINGERPRINTS).read_text())
+        before = json.loads((folder / BUILT).read_text()) if (folder / BUILT).exists() else {}
+        if before.get("layout") != now["layout"] or json.loads(now["layout"])["partition"] is None:
+            changed[table] = "*"
+            continue
+        old, new = before["partitions"], now["partitions"]
+        changed[table] = sorted(v for v in set(old) | set(new) if old.get(v) != new.get(v))
+    return changed
+
+
+def mark_built(settings: Settings) -> None:
+    """After a successful `dbt build --target spark`: the exported fingerprints are what the
+    Spark tables now hold."""
+    root = paths(settings).raw
+    for stamp in root.glob(f"*/{FINGERPRINTS}"):
+        shutil.copyfile(stamp, stamp.with_name(BUILT))
+
+
 def dbt_vars(settings: Settings) -> list[str]:
     """The `--vars` of `dbt build --target spark`."""
-    return ["--vars", json.dumps({"maalbar_max_org_depth": sweep_depth(settings)})]
+    return [
+        "--vars",
+        json.dumps(
+            {
+                "maalbar_max_org_depth": sweep_depth(settings),
+                "maalbar_changed_partitions": changed_partitions(settings),
+            }
+        ),
+    ]
 
 
 def prepare(settings: Settings):
@@ -464,7 +503,7 @@ def bring_back(
             target = f"{_quote(schema)}.{_quote(name)}"
             typed = dict(contracts.get(name, [])) if schema == "marts" else {}
             if files:
-                source = f"read_parquet({files!r})"
+                source = f"read_parquet({files!r}{_hive_options(session, schema, name)})"
                 columns = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
                 names = [row[0] for row in columns]
             else:  # an empty result Spark wrote no file for: its schema from Spark
@@ -491,9 +530,26 @@ def bring_back(
     return copied
 
 
+def _hive_options(session, schema: str, name: str) -> str:
+    """read_parquet's options for a table partitioned in folders (the incremental models):
+    the partition columns live in the folder names, typed as Spark types them."""
+    columns = session.catalog.listColumns(name, schema)
+    partitions = {c.name: c.dataType for c in columns if c.isPartition}
+    if not partitions:
+        return ""
+    types = ", ".join(
+        f"'{column}': '{_duckdb_type_name(kind)}'" for column, kind in partitions.items()
+    )
+    return f", hive_partitioning = true, hive_types = {{{types}}}"
+
+
 def _duckdb_type(data_type) -> str:
     """A Spark type as DuckDB names it (for an empty table without files)."""
-    name = data_type.simpleString()
+    return _duckdb_type_name(data_type.simpleString())
+
+
+def _duckdb_type_name(name: str) -> str:
+    """A Spark type's simple string (`string`, `decimal(38,2)`) as DuckDB names the type."""
     mapping = {
         "string": "VARCHAR",
         "boolean": "BOOLEAN",
