@@ -309,3 +309,53 @@ def test_the_changed_months_are_those_the_last_spark_build_did_not_read(data_set
         assert spark.changed_partitions(data_settings) == {"posteringer": ["2025-01", "2025-03"]}
     spark.mark_built(data_settings)
     assert spark.changed_partitions(data_settings) == {"posteringer": []}
+
+
+def test_the_contracts_constraints_are_checked_on_the_tables_read_back():
+    """Spark's Parquet tables enforce no constraint: each one of an enforced contract is
+    counted on the DuckDB copy, and a broken one is named with its rows."""
+    from dagster_project.lib.dbt_manifest import enforced_constraints
+
+    manifest = {
+        "nodes": {
+            "model.maalbar.goal_status": {
+                "resource_type": "model",
+                "schema": "marts",
+                "name": "goal_status",
+                "config": {"contract": {"enforced": True}},
+                "constraints": [{"type": "primary_key", "columns": ["maal_id"]}],
+                "columns": {
+                    "maal_id": {"constraints": [{"type": "not_null"}]},
+                    "status": {
+                        "constraints": [{"type": "check", "expression": "status in ('naaet')"}]
+                    },
+                },
+            },
+            "model.maalbar.loose": {
+                "resource_type": "model",
+                "schema": "marts",
+                "name": "loose",
+                "config": {"contract": {"enforced": False}},
+                "constraints": [{"type": "primary_key", "columns": ["x"]}],
+                "columns": {},
+            },
+        }
+    }
+    constraints = enforced_constraints(manifest)
+    assert list(constraints) == [("marts", "goal_status")]
+    with duckdb.connect() as con:
+        con.execute(
+            "CREATE TABLE goal_status AS SELECT * FROM (VALUES ('M1', 'naaet'), ('M2', NULL)) "
+            "AS t(maal_id, status)"
+        )
+        assert (
+            spark.broken_constraints(con, "goal_status", constraints["marts", "goal_status"]) == []
+        )
+        con.execute("INSERT INTO goal_status VALUES ('M1', 'naaet'), (NULL, 'andet')")
+        assert spark.broken_constraints(
+            con, "goal_status", constraints["marts", "goal_status"]
+        ) == [
+            "goal_status: primary_key (maal_id) broken by 2 row(s)",
+            "goal_status: not_null (maal_id) broken by 1 row(s)",
+            "goal_status: check (status) broken by 1 row(s)",
+        ]

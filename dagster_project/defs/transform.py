@@ -17,7 +17,12 @@ from dagster_dbt import (
 
 from dagster_project.lib import config, ledger, retention, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
-from dagster_project.lib.dbt_manifest import ensure_manifest, published_contracts, sources_hash
+from dagster_project.lib.dbt_manifest import (
+    enforced_constraints,
+    ensure_manifest,
+    published_contracts,
+    sources_hash,
+)
 from dagster_project.lib.dbt_test_descriptions import describe_test
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -81,6 +86,7 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # suite (`make test`), not on every production run, where they would double dbt's time.
     # On Spark every unit test runs with the build: the SQL runs on another engine there.
     args = ["build", "--exclude", "test_type:unit"] if engine == "duckdb" else ["build"]
+    broken: list[str] = []
     if engine == "spark":
         from dagster_project.lib import spark
 
@@ -108,15 +114,23 @@ def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             invocation.process.terminate()
             invocation.process.wait()
     if engine == "spark":
-        copied = spark.bring_back(settings, _built_relations(invocation), published_contracts())
+        copied, broken = spark.bring_back(
+            settings,
+            _built_relations(invocation),
+            published_contracts(),
+            enforced_constraints(invocation.manifest),
+        )
         context.log.info(f"{len(copied)} tables built on Spark read into the warehouse")
-        if invocation.is_successful():
+        if invocation.is_successful() and not broken:
             spark.mark_built(settings)
     _store_test_results(invocation, context.run.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
         )
+    if broken:
+        # What DuckDB would have refused as dbt wrote the table (an enforced contract).
+        raise dg.Failure(description="contract constraints broken: " + "; ".join(broken))
 
 
 def _built_relations(invocation) -> list[tuple[str, str]]:

@@ -486,12 +486,15 @@ def bring_back(
     settings: Settings,
     built: Iterable[tuple[str, str]],
     contracts: Mapping[str, list[tuple[str, str]]],
-) -> list[str]:
+    constraints: Mapping[tuple[str, str], list[tuple]],
+) -> tuple[list[str], list[str]]:
     """The tables dbt built on Spark ((schema, name) pairs) into the DuckDB warehouse, read
     from their Parquet files; a published mart's columns in its contract's types. Views are
-    left in Spark: nothing after dbt reads them. Returns the tables written."""
+    left in Spark: nothing after dbt reads them. Spark's Parquet tables enforce none of the
+    contracts' constraints, so each table's are checked here, as DuckDB checks them when dbt
+    writes it there. Returns the tables written and the constraints they break."""
     session = prepare_session(settings)
-    copied = []
+    copied, broken = [], []
     with warehouse.connect(settings) as con:
         con.execute("BEGIN")
         for schema, name in built:
@@ -526,8 +529,37 @@ def bring_back(
             else:
                 con.execute(f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {source}")
             copied.append(f"{schema}.{name}")
+            broken += broken_constraints(con, target, constraints.get((schema, name), []))
         con.execute("COMMIT")
-    return copied
+    return copied, broken
+
+
+def broken_constraints(con, table: str, constraints: Iterable[tuple]) -> list[str]:
+    """The constraints (type, columns, expression) the rows of a DuckDB table break, each
+    with the number of offending rows. A check holds where its expression is not false, as
+    in SQL."""
+    broken = []
+    for kind, columns, expression in constraints:
+        listed = ", ".join(_quote(column) for column in columns)
+        any_null = " OR ".join(f"{_quote(column)} IS NULL" for column in columns)
+        if kind == "not_null":
+            query = f"SELECT count(*) FROM {table} WHERE {any_null}"
+        elif kind in ("primary_key", "unique"):
+            duplicates = (
+                f"(SELECT count(*) FROM (SELECT {listed} FROM {table} GROUP BY ALL "
+                "HAVING count(*) > 1))"
+            )
+            nulls = f"(SELECT count(*) FROM {table} WHERE {any_null})"
+            query = f"SELECT {duplicates}" + (f" + {nulls}" if kind == "primary_key" else "")
+        elif kind == "check" and expression:
+            query = f"SELECT count(*) FROM {table} WHERE NOT coalesce(({expression}), true)"
+        else:
+            continue
+        (count,) = con.execute(query).fetchone()
+        if count:
+            described = f"{kind} ({', '.join(columns)})" if columns else f"{kind} {expression}"
+            broken.append(f"{table}: {described} broken by {count} row(s)")
+    return broken
 
 
 def _hive_options(session, schema: str, name: str) -> str:
