@@ -177,7 +177,7 @@ def dagster_runs(data_dir: Path) -> dict[str, float]:
 
 
 def step_category(step_key: str) -> str:
-    if step_key.endswith(("_gx_suite", "_mart_suites", "_reconciles_with_postings")):
+    if step_key.endswith(("_gx_suite", "_suites", "_reconciles_with_postings")):
         return "GX checks"
     if "dbt" in step_key:
         return "dbt build"

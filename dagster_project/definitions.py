@@ -7,7 +7,7 @@ from dagster_project.defs.ingest.assets import ingest_assets
 from dagster_project.defs.publish import published_database
 from dagster_project.defs.quality import quality_checks
 from dagster_project.defs.report import report
-from dagster_project.defs.resources import GxWorkers
+from dagster_project.defs.resources import gx_workers
 from dagster_project.defs.retention import retention_step
 from dagster_project.defs.schedules import schedules, sensors
 from dagster_project.defs.transform import dbt_project, maalbar_dbt_assets
@@ -34,6 +34,6 @@ defs = dg.Definitions(
     jobs=[maalbar_job],
     schedules=schedules,
     sensors=sensors,
-    resources={"dbt": dbt_resource(dbt_project), "gx": GxWorkers()},
+    resources={"dbt": dbt_resource(dbt_project), "gx": gx_workers},
     executor=dg.in_process_executor,
 )

@@ -82,7 +82,7 @@ def _render_gx_docs(settings: config.Settings, run_id: str, pool):
     "(published/rapport/kvalitet.html).",
 )
 def documentation(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, gx: GxWorkers
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, gx: dg.ResourceParam[GxWorkers]
 ) -> dg.MaterializeResult:
     settings = config.settings()
     # A GX worker renders the Data Docs while this process writes the dbt docs.

@@ -2,42 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import dagster as dg
-from pydantic import PrivateAttr
 
 from dagster_project.lib.raw_validation import PendingBatches
 from expectations.pool import ValidationPool
 
 
-class GxWorkers(dg.ConfigurableResource):
+class GxWorkers:
     """The run's GX validation processes (`expectations/pool.py`, MAALBAR_GX_WORKERS), and
     the raw tables' batches the ingest steps hand them, which the raw tables' checks collect
-    (`lib/raw_validation.py`). Started with the run's first step that needs it, stopped when
-    the run ends: the in-process executor sets a resource up once per run."""
+    (`lib/raw_validation.py`). `maalbar run` starts the pool before it imports Dagster, so
+    that the workers' GX import overlaps Dagster's start-up, and hands it to the job
+    (lib/runner.py); a run started elsewhere (the UI, a test) gets one from `gx_workers`."""
 
-    _pool: ValidationPool | None = PrivateAttr(default=None)
-    _pending: PendingBatches | None = PrivateAttr(default=None)
+    def __init__(self, pool: ValidationPool) -> None:
+        self.pool = pool
+        self.pending = PendingBatches(pool)
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._pool = ValidationPool()
-        # One worker at once: it imports GX while the files load; the marts' checks grow it.
-        self._pool.start()
-        self._pending = PendingBatches(self._pool)
+    def discard_pending(self) -> None:
+        """Cancel the batches no check collected (a run that ended before its checks)."""
+        self.pending.discard()
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._pending is not None:
-            self._pending.discard()
-        if self._pool is not None:
-            self._pool.shutdown()
 
-    @property
-    def pool(self) -> ValidationPool:
-        if self._pool is None:  # used outside a run (a test, a one-off check)
-            self._pool = ValidationPool()
-            self._pending = PendingBatches(self._pool)
-        return self._pool
-
-    @property
-    def pending(self) -> PendingBatches:
-        self.pool  # noqa: B018 - made with the pool
-        return self._pending
+@dg.resource(description="The run's GX worker processes and the raw batches waiting for checks.")
+def gx_workers(context: dg.InitResourceContext) -> Iterator[GxWorkers]:
+    """One worker at the run's start, which imports GX while the files load; the dbt step
+    starts the rest for the marts' checks after it. Stopped when the run ends."""
+    with ValidationPool() as pool:
+        pool.start()
+        workers = GxWorkers(pool)
+        try:
+            yield workers
+        finally:
+            workers.discard_pending()

@@ -15,6 +15,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, ledger, retention, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
 from dagster_project.lib.dbt_manifest import (
@@ -76,7 +77,12 @@ translator = MaalbarTranslator(settings=DagsterDbtTranslatorSettings(enable_asse
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=translator)
-def maalbar_dbt_assets(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+def maalbar_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, gx: dg.ResourceParam[GxWorkers]
+):
+    # Every GX worker starts now, so that each has imported GX by the time dbt is done and
+    # the marts' checks begin (a worker's start takes some 3 s of one core).
+    gx.pool.grow()
     settings = config.settings()
     # The profile reads the warehouse path from the environment of dbt (its process, or
     # this one: lib/dbt_inprocess.py).

@@ -62,9 +62,17 @@ def run_pipeline(settings: Settings, quiet: bool = True) -> RunOutcome:
         current = _nothing_new(settings, present)
         if current is not None:
             return current
-        # A data folder an earlier version wrote is brought up to date before anything loads.
-        upgraded = migrate(settings)
-        outcome = _run_pipeline(settings, quiet, present, landing)
+        from expectations.pool import ValidationPool
+
+        # The run's GX workers start before Dagster is imported: a worker's GX import (some
+        # 3 s) overlaps Dagster's start-up, and the first raw check finds it ready. They are
+        # the job's `gx` resource (defs/resources.py) and stop when the run ends.
+        with ValidationPool() as pool:
+            pool.start()
+            # A data folder an earlier version wrote is brought up to date before anything
+            # loads.
+            upgraded = migrate(settings)
+            outcome = _run_pipeline(settings, quiet, present, landing, pool)
         outcome.notes[:0] = upgraded
         return outcome
 
@@ -111,11 +119,12 @@ def _run_pipeline(
     quiet: bool,
     present: list[tuple[str, str]],
     landing: list,
+    pool,
 ) -> RunOutcome:
     import dagster as dg
 
     built_before = settings.warehouse_path.exists()
-    result, log_path = _execute(settings, quiet, landing, built_before)
+    result, log_path = _execute(settings, quiet, landing, built_before, pool)
     reasons = _quarantine_reasons(settings, present)
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
@@ -150,7 +159,7 @@ def _run_pipeline(
         # The documentation step did not run; the failed validations are still worth a look.
         from dagster_project.defs.docs import build_gx_docs
 
-        site = build_gx_docs(settings, result.run_id)
+        site = build_gx_docs(settings, result.run_id, pool)
         if site is not None:
             notes.append(f"GX data docs: {site}")
     return RunOutcome(success, result.run_id, reasons, notes, warnings)
@@ -161,12 +170,14 @@ def _execute(
     quiet: bool,
     landing: list,
     built_before: bool,
+    pool,
 ):
-    """The job, or the part of it the new files reach, run in this process: (result, run
-    log path)."""
+    """The job, or the part of it the new files reach, run in this process with pool as its
+    GX workers: (result, run log path)."""
     import dagster as dg
 
     from dagster_project.definitions import defs
+    from dagster_project.defs.resources import GxWorkers
     from dagster_project.defs.transform import CHANGED_TAG, changed_tables, incremental_selection
 
     instance = dg.DagsterInstance.get()
@@ -194,9 +205,17 @@ def _execute(
     with log_path.open("w", encoding="utf-8") as log, _redirected(log, quiet):
         if loggers:
             job = job.with_logger_defs(loggers)
-        result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=run_config or None, tags=tags
-        )
+        gx = GxWorkers(pool)
+        try:
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                run_config=run_config or None,
+                tags=tags,
+                resources={"gx": gx},
+            )
+        finally:
+            gx.discard_pending()
     return result, log_path
 
 

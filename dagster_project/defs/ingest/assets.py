@@ -112,7 +112,7 @@ def _build(spec: FileSpec) -> dg.AssetsDefinition:
             for key in keys
         ],
     )
-    def _ingest(context: dg.AssetExecutionContext, gx: GxWorkers):
+    def _ingest(context: dg.AssetExecutionContext, gx: dg.ResourceParam[GxWorkers]):
         settings = config.settings()
         settings.ensure_dirs()
         batcher = gx.pending.batcher([key.path[-1] for key in keys])
