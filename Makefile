@@ -17,7 +17,12 @@ $(BIN)/maalbar: pyproject.toml
 run: $(BIN)/maalbar
 	$(BIN)/maalbar run --demo-if-empty --demo-key
 
-test: $(BIN)/maalbar
+# The Spark engine (MAALBAR_ENGINE=spark, docs/scale.md) is an extra of some 0.5 GB: installed
+# for the tests (tests/test_spark.py) when Java is there (.ci/run installs it), never for `make run`.
+$(VENV)/.spark-extra: pyproject.toml $(BIN)/maalbar
+	if command -v java >/dev/null; then $(BIN)/pip install --quiet -e '.[dev,spark]' && touch $@; fi
+
+test: $(BIN)/maalbar $(VENV)/.spark-extra
 	$(BIN)/maalbar prepare
 	$(BIN)/pytest -q
 

@@ -236,13 +236,27 @@ def _floor_total(entry: dict, run: str) -> float | None:
 
 
 def summary_rows(results: dict) -> list[list[str]]:
+    """A row per scale and run; the Spark engine's runs (MAALBAR_ENGINE=spark) beside each
+    scale's, with the same floor (DuckDB's, the least work of the run on one machine)."""
     rows = []
     for scale, entry in results["scales"].items():
         counts = entry["demo"]["counts"]
-        for run, label in RUNS:
-            measured = entry.get("runs", {}).get(run)
+        engines = [("", entry.get("runs", {}), entry.get("ratios", {}))]
+        spark_runs = entry.get("spark", {}).get("runs")
+        if spark_runs:
+            ratios = {
+                run: round(measured["wall_seconds"] / _floor_total(entry, run), 2)
+                for run, measured in spark_runs.items()
+                if measured.get("ok") and _floor_total(entry, run)
+            }
+            engines.append((" (Spark)", spark_runs, ratios))
+        for (engine, runs, ratios), (run, label) in (
+            (engine, run) for engine in engines for run in RUNS
+        ):
+            label = label + engine
+            measured = runs.get(run)
             floor = _floor_total(entry, run)
-            ratio = entry.get("ratios", {}).get(run)
+            ratio = ratios.get(run)
             rows.append(
                 [
                     scale,

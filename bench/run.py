@@ -142,11 +142,12 @@ def maalbar_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "dagster_project.cli"]
 
 
-def child_env(data_dir: Path, landing: Path) -> dict[str, str]:
+def child_env(data_dir: Path, landing: Path, engine: str = "duckdb") -> dict[str, str]:
     env = dict(os.environ)
     # Each scale keeps its own run history and warehouse, whatever the caller's shell holds.
     for name in ("DAGSTER_HOME", "MAALBAR_WAREHOUSE_PATH", "DAGSTER_IS_DEV_CLI"):
         env.pop(name, None)
+    env["MAALBAR_ENGINE"] = engine
     env["MAALBAR_DATA_DIR"] = str(data_dir)
     env["MAALBAR_LANDING_DIR"] = str(landing)
     env.setdefault("MAALBAR_PSEUDONYM_KEY", DEMO_KEY)
@@ -302,13 +303,15 @@ def dbt_summary(target: Path | None) -> dict | None:
     }
 
 
-def pipeline_run(label: str, paths: dict[str, Path], args, use_gnu_time: bool) -> dict:
+def pipeline_run(
+    label: str, paths: dict[str, Path], args, use_gnu_time: bool, engine: str = "duckdb"
+) -> dict:
     data_dir = paths["data"]
     before = dagster_runs(data_dir)
     manifest_before = manifest_stamp()
     measured = measure.run_measured(
         [*maalbar_command(), "run"],
-        env=child_env(data_dir, paths["landing"]),
+        env=child_env(data_dir, paths["landing"], engine),
         cwd=PROJECT_ROOT,
         output_path=paths["scale"] / "output" / f"{label}.txt",
         timeout=args.timeout,
@@ -677,12 +680,63 @@ def bench_scale(scale: str, args, use_gnu_time: bool) -> dict:
     entry["floor"]["no_change"] = floors("no_change", {"files": every_file, "hash": True})
 
     entry["postgres"] = postgres_publication(scale, paths, args)
+    if scale in args.spark_scales:
+        entry["spark"] = spark_runs(scale, paths, plan, args, use_gnu_time)
 
     for run_name, run in entry["runs"].items():
         floor = entry["floor"].get(run_name, {}).get("total_seconds")
         if run.get("ok") and floor:
             entry["ratios"][run_name] = round(run["wall_seconds"] / floor, 2)
     return entry
+
+
+def spark_runs(scale: str, paths: dict[str, Path], plan: dict, args, use_gnu_time) -> dict:
+    """The same three runs with MAALBAR_ENGINE=spark (docs/scale.md), in a data folder of their
+    own on the same landing files, each measured --spark-repeat times. Not measured where the
+    spark extra or Java is missing."""
+    from dagster_project.lib import spark
+
+    problem = spark.missing()
+    if problem:
+        log(f"{scale}: Spark not measured: {problem}")
+        return {"not_measured": problem, "runs": {}}
+    spark_paths = {**paths, "data": paths["scale"] / "data-spark"}
+    count = args.spark_repeat
+    build_landing(paths["demo"], paths["landing"], plan["cold"])
+    after_cold = paths["scale"] / "data-spark.after-cold"
+
+    def cold_once(number: int) -> dict:
+        shutil.rmtree(spark_paths["data"], ignore_errors=True)
+        log(f"{scale}: Spark cold run{_nth(number, count)}")
+        return pipeline_run(
+            label_of("spark_cold", number, count), spark_paths, args, use_gnu_time, "spark"
+        )
+
+    def back_to_after_cold() -> None:
+        shutil.rmtree(spark_paths["data"])
+        shutil.copytree(after_cold, spark_paths["data"], symlinks=True)
+
+    def month_once(number: int) -> dict:
+        log(f"{scale}: Spark incremental run{_nth(number, count)}")
+        return pipeline_run(
+            label_of("spark_incremental", number, count), spark_paths, args, use_gnu_time, "spark"
+        )
+
+    def rerun_once(number: int) -> dict:
+        log(f"{scale}: Spark no-change rerun{_nth(number, count)}")
+        return pipeline_run(
+            label_of("spark_no_change", number, count), spark_paths, args, use_gnu_time, "spark"
+        )
+
+    runs = {"cold": repeated(count, cold_once, "wall_seconds")}
+    shutil.rmtree(after_cold, ignore_errors=True)
+    if count > 1:
+        shutil.copytree(spark_paths["data"], after_cold, symlinks=True)
+    deliver(paths["demo"], paths["landing"], plan["held_back"] + plan["redelivered"])
+    runs["incremental"] = repeated(count, month_once, "wall_seconds", restore=back_to_after_cold)
+    shutil.rmtree(after_cold, ignore_errors=True)
+    runs["no_change"] = repeated(count, rerun_once, "wall_seconds")
+    return {"runs": runs}
 
 
 def postgres_publication(scale: str, paths: dict[str, Path], args) -> dict:
@@ -749,7 +803,16 @@ def main(argv: list[str] | None = None) -> int:
         default=3,
         help="measure each run and floor this many times and report the median (default 3)",
     )
+    parser.add_argument(
+        "--spark-scales",
+        default="S,M",
+        help="the scales also run with MAALBAR_ENGINE=spark (default S,M; '' for none)",
+    )
+    parser.add_argument(
+        "--spark-repeat", type=int, default=1, help="measure each Spark run this many times"
+    )
     args = parser.parse_args(argv)
+    args.spark_scales = {s.strip().upper() for s in args.spark_scales.split(",") if s.strip()}
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
     unknown = [s for s in scales if s not in SCALES]
     if unknown or not scales:
@@ -790,6 +853,11 @@ def main(argv: list[str] | None = None) -> int:
     report.print_table(results)
     print(f"\nwrote {md_path} and {json_path}")
     runs = [run for entry in results["scales"].values() for run in entry["runs"].values()]
+    runs += [
+        run
+        for entry in results["scales"].values()
+        for run in entry.get("spark", {}).get("runs", {}).values()
+    ]
     runs += [entry["report"] for entry in results["scales"].values() if "report" in entry]
     failed = (
         results.get("errors")

@@ -79,6 +79,25 @@ def _prepare_environment() -> config.Settings:
     return settings
 
 
+def engine_problem() -> str | None:
+    """Why the engine MAALBAR_ENGINE names cannot run here (unknown, or Spark or Java
+    missing), naming what to do; None when it can."""
+    try:
+        engine = config.engine()
+    except ValueError as err:
+        return str(err)
+    if engine != "spark":
+        return None
+    from dagster_project.lib import spark
+    from dagster_project.lib.dbt_inprocess import SWITCH, in_process
+
+    problem = spark.missing()
+    if problem is None and not in_process():
+        # The t quantile is registered on the pipeline's SparkSession, which dbt then takes.
+        problem = f"MAALBAR_ENGINE=spark runs dbt in the pipeline's process: unset {SWITCH}"
+    return problem
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from dagster_project.demo import generate
 
@@ -100,6 +119,10 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     from dagster_project.lib.dbt_manifest import ensure_manifest
 
     _prepare_environment()  # parsed for the warehouse the runs of this data folder use
+    problem = engine_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     parsed = ensure_manifest()
     print("dbt manifest parsed" if parsed else "dbt manifest is up to date")
     return 0
@@ -107,6 +130,10 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _prepare_environment()
+    problem = engine_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     from dagster_project.lib import demo_landing
 
     if args.demo_if_empty and _landing_is_empty(settings.landing_dir):

@@ -88,6 +88,9 @@ def test_bench_runs_at_scale_s(tmp_path):
             str(tmp_path),
             "--repeat",
             "2",
+            # The harness's own test; the Spark engine's runs are tests/test_spark.py's.
+            "--spark-scales",
+            "",
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,

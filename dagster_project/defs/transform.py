@@ -18,7 +18,12 @@ from dagster_dbt import (
 from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, ledger, retention, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
-from dagster_project.lib.dbt_manifest import ensure_manifest, sources_hash
+from dagster_project.lib.dbt_manifest import (
+    enforced_constraints,
+    ensure_manifest,
+    published_contracts,
+    sources_hash,
+)
 from dagster_project.lib.dbt_test_descriptions import describe_test
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -78,12 +83,32 @@ def maalbar_dbt_assets(
     # Every GX worker starts now, so that each has imported GX by the time dbt is done and
     # the marts' checks begin (a worker's start takes some 3 s of one core).
     gx.pool.grow()
+    settings = config.settings()
     # The profile reads the warehouse path from the environment of dbt (its process, or
     # this one: lib/dbt_inprocess.py).
-    os.environ["MAALBAR_WAREHOUSE_PATH"] = str(config.settings().warehouse_path)
-    # dbt's unit tests prove the SQL against fixed inputs: they run in the test suite
-    # (`make test`), not on every production run, where they would double dbt's time.
-    args = ["build", "--exclude", "test_type:unit"]
+    os.environ["MAALBAR_WAREHOUSE_PATH"] = str(settings.warehouse_path)
+    engine = config.engine()
+    # dbt's unit tests prove the SQL against fixed inputs: on DuckDB they run in the test
+    # suite (`make test`), not on every production run, where they would double dbt's time.
+    # On Spark every unit test runs with the build: the SQL runs on another engine there.
+    args = ["build", "--exclude", "test_type:unit"] if engine == "duckdb" else ["build"]
+    broken: list[str] = []
+    if engine == "spark":
+        from dagster_project.lib import spark
+
+        _, written = spark.prepare(settings)
+        args += spark.dbt_vars(settings)
+        # The incremental models (dbt/macros/changed_partitions.sql) rewrite only the changed
+        # months; a whole build (another dbt project, calendar or package, or
+        # MAALBAR_FULL_REBUILD) writes them whole too.
+        with warehouse.connect(settings, read_only=True) as con:
+            state = build_state(con)
+        if os.environ.get("MAALBAR_FULL_REBUILD") or state is None or state[0] != state_key():
+            args.append("--full-refresh")
+        context.log.info(
+            "sources exported to Parquet for Spark: "
+            + (", ".join(f"{t} ({len(p)})" for t, p in sorted(written.items())) or "none changed")
+        )
     _remove_earlier_targets()
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     # Streamed to the end even when dbt fails, so that dbt has ended (and released the
@@ -94,11 +119,43 @@ def maalbar_dbt_assets(
         if invocation.process.poll() is None:
             invocation.process.terminate()
             invocation.process.wait()
+    if engine == "spark":
+        copied, broken = spark.bring_back(
+            settings,
+            _built_relations(invocation),
+            published_contracts(),
+            enforced_constraints(invocation.manifest),
+        )
+        context.log.info(f"{len(copied)} tables built on Spark read into the warehouse")
+        if invocation.is_successful() and not broken:
+            spark.mark_built(settings)
     _store_test_results(invocation, context.run.run_id)
     if not invocation.is_successful():
         raise dg.Failure(
             description="dbt build failed: " + "; ".join(failed_nodes(invocation)),
         )
+    if broken:
+        # What DuckDB would have refused as dbt wrote the table (an enforced contract).
+        raise dg.Failure(description="contract constraints broken: " + "; ".join(broken))
+
+
+def _built_relations(invocation) -> list[tuple[str, str]]:
+    """(schema, name) of every model and seed dbt built in this invocation."""
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # dbt stopped before writing results; the failure says why
+        return []
+    nodes = invocation.manifest["nodes"]
+    return [
+        (
+            nodes[r["unique_id"]]["schema"],
+            nodes[r["unique_id"]].get("alias") or nodes[r["unique_id"]]["name"],
+        )
+        for r in results
+        if r["unique_id"].split(".")[0] in ("model", "seed")
+        and r["status"] == "success"
+        and r["unique_id"] in nodes
+    ]
 
 
 def _remove_earlier_targets() -> None:
@@ -135,8 +192,12 @@ def state_key() -> str:
     passed them)."""
     from dagster_project.lib import fingerprint
 
+    engine = config.engine()
+    # Another engine holds none of the models the last one built (DuckDB: as before).
+    built_on = "" if engine == "duckdb" else f"|{engine}"
     return (
         f"{sources_hash()}|{fingerprint.calendar_version()}|maalbar {fingerprint.package_version()}"
+        f"{built_on}"
     )
 
 
@@ -150,6 +211,11 @@ def changed_tables(settings, landing: list[tuple[str, str, tuple[str, ...]]]) ->
 
     if os.environ.get("MAALBAR_FULL_REBUILD"):
         return None
+    if config.engine() == "spark":
+        from dagster_project.lib import spark
+
+        if not spark.paths(settings).metastore.exists():
+            return None  # Spark's catalogue is gone: no model of the last build is there
     with warehouse.connect(settings, read_only=True) as con:
         state = build_state(con)
         if state is None or state[0] != state_key():
@@ -257,9 +323,15 @@ def _observed(con, result: dict) -> str:
     observed = f"{result['status']}; failing rows: {result.get('failures') or 0}"
     if result["status"] != "warn" or not result.get("compiled_code"):
         return observed
-    cursor = con.execute(f"SELECT * FROM ({result['compiled_code']}) LIMIT {WARNING_ROWS}")
-    names = [column[0] for column in cursor.description]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    if config.engine() == "spark":  # the compiled SQL is Spark's, on Spark's relations
+        from dagster_project.lib import spark
+
+        names, found = spark.rows(config.settings(), result["compiled_code"], WARNING_ROWS)
+    else:
+        cursor = con.execute(f"SELECT * FROM ({result['compiled_code']}) LIMIT {WARNING_ROWS}")
+        names = [column[0] for column in cursor.description]
+        found = cursor.fetchall()
+    rows = [dict(zip(names, row, strict=True)) for row in found]
     return f"{observed}; {json.dumps(rows, default=str, ensure_ascii=False)}"[:2000]
 
 

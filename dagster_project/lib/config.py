@@ -64,6 +64,19 @@ def settings() -> Settings:
     return Settings(data_dir=data_dir, landing_dir=landing_dir)
 
 
+# The engines dbt can build the models on (docs/scale.md): DuckDB, embedded, the default and
+# the fast path; or Apache Spark, for deployments that outgrow one machine (lib/spark.py).
+ENGINES = ("duckdb", "spark")
+
+
+def engine() -> str:
+    """MAALBAR_ENGINE, duckdb (the default) or spark. Raises ValueError naming the valid ones."""
+    value = os.environ.get("MAALBAR_ENGINE", "").strip().lower() or "duckdb"
+    if value not in ENGINES:
+        raise ValueError(f"MAALBAR_ENGINE must be one of {', '.join(ENGINES)}, not {value!r}")
+    return value
+
+
 def pseudonym_key() -> bytes | None:
     key = os.environ.get("MAALBAR_PSEUDONYM_KEY")
     return key.encode("utf-8") if key else None

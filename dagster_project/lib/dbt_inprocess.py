@@ -48,12 +48,21 @@ def in_process() -> bool:
 
 def dbt_resource(project: DbtProject | None = None) -> DbtCliResource:
     """The dbt resource of the job: in this process, or the stock one (MAALBAR_DBT_INPROCESS=0)."""
+    from dagster_project.lib import config
+
     resource = InProcessDbtCliResource if in_process() else DbtCliResource
     return resource(
         project_dir=project or str(DBT_PROJECT_DIR),
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=dbt_executable(),
+        # The profile's target of the engine (MAALBAR_ENGINE): its default (DuckDB) or spark.
+        target=dbt_target(config.engine()),
     )
+
+
+def dbt_target(engine: str) -> str | None:
+    """The target of dbt/profiles.yml an engine builds with; None for the profile's default."""
+    return None if engine == "duckdb" else engine
 
 
 def dbt_executable() -> str:

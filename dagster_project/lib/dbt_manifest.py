@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from dagster_project.lib.config import DBT_PROJECT_DIR
 
@@ -43,9 +45,14 @@ def _parsed_from() -> str:
     import os
     from importlib.metadata import version
 
+    from dagster_project.lib import config
+
+    engine = config.engine()
+    # A node's relation is named for the target parsed with (DuckDB's database, none on Spark).
+    target = "" if engine == "duckdb" else f"|{engine} {os.environ.get('MAALBAR_DATA_DIR', '')}"
     return (
         f"{sources_hash()}|{os.environ.get('MAALBAR_WAREHOUSE_PATH', '')}"
-        f"|dbt-core {version('dbt-core')}|{_PARSED_FORMAT}"
+        f"|dbt-core {version('dbt-core')}|{_PARSED_FORMAT}{target}"
     )
 
 
@@ -60,9 +67,14 @@ def ensure_manifest() -> bool:
         return False
     from dbt.cli.main import dbtRunner  # imported here: dbt is slow to import
 
+    from dagster_project.lib import config
+    from dagster_project.lib.dbt_inprocess import dbt_target
+
+    target = dbt_target(config.engine())
     result = dbtRunner().invoke(
         [
             "parse",
+            *(["--target", target] if target else []),
             "--project-dir",
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
@@ -161,6 +173,30 @@ def published_descriptions() -> dict[str, tuple[str, dict[str, str]]]:
         )
         for node in _published_nodes(MANIFEST.stat().st_mtime_ns)
     }
+
+
+def enforced_constraints(manifest: Mapping[str, Any]) -> dict[tuple[str, str], list[tuple]]:
+    """The constraints of every model with an enforced contract, by (schema, name): each as
+    (type, columns, expression), model-level and column-level alike. DuckDB checks them as
+    dbt writes a table; an engine that does not (Spark's Parquet tables) has them checked
+    on the tables read back (lib/spark.py)."""
+    found: dict[tuple[str, str], list[tuple]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "model" or not node["config"].get("contract", {}).get(
+            "enforced"
+        ):
+            continue
+        constraints = [
+            (c["type"], tuple(c.get("columns") or ()), c.get("expression"))
+            for c in node.get("constraints") or []
+        ] + [
+            (c["type"], (name,), c.get("expression"))
+            for name, column in node["columns"].items()
+            for c in column.get("constraints") or []
+        ]
+        if constraints:
+            found[(node["schema"], node.get("alias") or node["name"])] = constraints
+    return found
 
 
 class KeyNotDeclared(ValueError):

@@ -7,12 +7,13 @@
         select 'forbrug_drift' as kpi_id, {{ kpi_row_tail('forbrug_drift') }} from ...
 -#}
 {% macro kpi_row_tail(taeller, naevner=none, percent=false, suppressed=false) -%}
-    {%- set taeller_value = 'cast(' ~ taeller ~ ' as double precision)' %}
+    {%- set double = double_type() %}
+    {%- set taeller_value = 'cast(' ~ taeller ~ ' as ' ~ double ~ ')' %}
     {%- if naevner is none %}
-        {%- set naevner_value = 'cast(null as double precision)' %}
+        {%- set naevner_value = 'cast(null as ' ~ double ~ ')' %}
         {%- set vaerdi_value = taeller_value %}
     {%- else %}
-        {%- set naevner_value = 'cast(' ~ naevner ~ ' as double precision)' %}
+        {%- set naevner_value = 'cast(' ~ naevner ~ ' as ' ~ double ~ ')' %}
         {%- set vaerdi_value = ('100 * ' if percent else '') ~ taeller_value ~ ' / ' ~ naevner_value %}
     {%- endif %}
     omkostningssted,

@@ -20,10 +20,10 @@
     union all
     select
         'aar' as periodetype,
-        cast({{ year }} as varchar) as periode,
+        cast({{ year }} as {{ text_type() }}) as periode,
         {{ year }} as aar,
         {%- if from_january %}
-            cast({{ year }} as varchar) || '-01' as fra_maaned,
+            cast({{ year }} as {{ text_type() }}) || '-01' as fra_maaned,
         {%- else %}
             {{ month_text('min(maaned_start)') }} as fra_maaned,
         {%- endif %}

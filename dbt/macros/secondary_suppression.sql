@@ -48,7 +48,7 @@
         group by omkostningssted
     ),
 
-    placed as materialized (
+    placed as {{ cte_materialized() }} (
         select
             cells.*,
             tree.overordnet,
@@ -62,7 +62,7 @@
         {%- set deepest = level + 1 == depth %}
 
         -- Level {{ level }}: the children at depth {{ level + 1 }} as the deeper levels left them.
-        children_{{ level }} as materialized (
+        children_{{ level }} as {{ cte_materialized() }} (
             select
                 {%- for column in key_columns %}
                     placed.{{ column }},
@@ -86,7 +86,7 @@
         ),
 
         -- The broken equations of the shown parents at depth {{ level }}.
-        broken_{{ level }} as materialized (
+        broken_{{ level }} as {{ cte_materialized() }} (
             select
                 {%- for column in key_columns %}
                     parents.{{ column }},
@@ -149,7 +149,7 @@
             where raekkefoelge = 1
         ),
 
-        hidden_parents_{{ level }} as materialized (
+        hidden_parents_{{ level }} as {{ cte_materialized() }} (
             select
                 {%- for column in key_columns %}
                     {{ column }},

@@ -12,7 +12,7 @@
 {%- endmacro %}
 
 {% macro default__t_quantile(p, df) -%}
-    maalbar_t_kvantil(cast({{ p }} as double precision), cast({{ df }} as double precision))
+    maalbar_t_kvantil(cast({{ p }} as {{ double_type() }}), cast({{ df }} as {{ double_type() }}))
 {%- endmacro %}
 
 {% macro duckdb__t_quantile(p, df) -%}
@@ -39,4 +39,10 @@ return float(t.ppf(p, df))
 $$;
     {%- endcall %}
     {% do adapter.commit() %}
+{%- endmacro %}
+
+{#- Spark: a Python UDF calling scipy, registered on the pipeline's SparkSession before dbt
+    takes it (dagster_project/lib/spark.py, prepare_session). -#}
+{% macro spark__t_quantile(p, df) -%}
+    maalbar_t_kvantil(cast({{ p }} as double), cast({{ df }} as double))
 {%- endmacro %}

@@ -3,13 +3,13 @@
 {% macro union_kpi_rows(models) %}
     {% for model in models %}
         select
-            cast(kpi_id as varchar) as kpi_id,
-            cast(omkostningssted as varchar) as omkostningssted,
-            cast(periode as varchar) as periode,
-            cast(periodetype as varchar) as periodetype,
-            cast(vaerdi as double precision) as vaerdi,
-            cast(taeller as double precision) as taeller,
-            cast(naevner as double precision) as naevner,
+            cast(kpi_id as {{ text_type() }}) as kpi_id,
+            cast(omkostningssted as {{ text_type() }}) as omkostningssted,
+            cast(periode as {{ text_type() }}) as periode,
+            cast(periodetype as {{ text_type() }}) as periodetype,
+            cast(vaerdi as {{ double_type() }}) as vaerdi,
+            cast(taeller as {{ double_type() }}) as taeller,
+            cast(naevner as {{ double_type() }}) as naevner,
             cast(undertrykt as boolean) as undertrykt
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}

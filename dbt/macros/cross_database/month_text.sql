@@ -10,3 +10,7 @@
 {% macro duckdb__month_text(date) -%}
     strftime({{ date }}, '%Y-%m')
 {%- endmacro %}
+
+{% macro spark__month_text(date) -%}
+    date_format({{ date }}, 'yyyy-MM')
+{%- endmacro %}

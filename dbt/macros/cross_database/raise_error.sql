@@ -6,9 +6,15 @@
 {%- endmacro %}
 
 {% macro default__raise_error(message) -%}
-    cast(null as varchar)
+    cast(null as {{ text_type() }})
 {%- endmacro %}
 
 {% macro duckdb__raise_error(message) -%}
     error({{ message }})
+{%- endmacro %}
+
+{#- Spark SQL's raise_error() stops the query with the message, as DuckDB's error() does;
+    a NULL message (nothing offending) raises nothing. -#}
+{% macro spark__raise_error(message) -%}
+    case when {{ message }} is not null then raise_error({{ message }}) end
 {%- endmacro %}

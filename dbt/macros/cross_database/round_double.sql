@@ -11,3 +11,9 @@
 {% macro duckdb__round_double(value, places) -%}
     round({{ value }}, {{ places }})
 {%- endmacro %}
+
+{#- Spark rounds a DOUBLE to places itself, halves away from zero as DuckDB; its NUMERIC
+    would be DECIMAL(10, 0). -#}
+{% macro spark__round_double(value, places) -%}
+    round({{ value }}, {{ places }})
+{%- endmacro %}

@@ -11,3 +11,8 @@
 {% macro duckdb__split_to_array(text, delimiter) -%}
     string_split({{ text }}, {{ delimiter }})
 {%- endmacro %}
+
+{#- Spark's split takes a regular expression: the delimiter is quoted (\Q...\E). -#}
+{% macro spark__split_to_array(text, delimiter) -%}
+    split({{ text }}, concat('\Q', {{ delimiter }}, '\E'))
+{%- endmacro %}

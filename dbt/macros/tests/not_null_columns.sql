@@ -3,7 +3,7 @@
     per node besides the SQL; bench/README.md). A failing column is named with the number of
     rows where it is empty. A model with an enforced contract states its NOT NULLs as
     constraints instead, which DuckDB checks while the table is written. The counts are turned
-    into rows by a lateral VALUES list, which DuckDB and PostgreSQL read alike. -#}
+    into rows by `lateral_rows` (a lateral VALUES list, or Spark's stack). -#}
 {% test not_null_columns(model, columns) %}
     select nulls_by_column.column_name, nulls_by_column.antal_raekker
     from (
@@ -14,10 +14,10 @@
         {%- endfor %}
         from {{ model }}
     ) as nulls
-    cross join lateral (values
-        {%- for column in columns %}
-        ('{{ column }}', nulls.{{ adapter.quote(column) }}){% if not loop.last %},{% endif %}
-        {%- endfor %}
-    ) as nulls_by_column (column_name, antal_raekker)
+    {%- set rows = [] %}
+    {%- for column in columns %}
+        {%- do rows.append(["'" ~ column ~ "'", "nulls." ~ adapter.quote(column)]) %}
+    {%- endfor %}
+    {{ lateral_rows(rows, 'nulls_by_column', ['column_name', 'antal_raekker']) }}
     where nulls_by_column.antal_raekker > 0
 {% endtest %}

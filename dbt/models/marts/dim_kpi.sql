@@ -7,11 +7,11 @@ definitions as (
 )
 
 select
-    cast(kpi_id as varchar) as kpi_id,
-    cast(navn as varchar) as navn,
-    cast(domaene as varchar) as domaene,
-    cast(enhed as varchar) as enhed,
-    cast(retning as varchar) as retning,
-    cast(periodetyper as varchar) as periodetyper,
-    cast(definition as varchar) as definition
+    cast(kpi_id as {{ text_type() }}) as kpi_id,
+    cast(navn as {{ text_type() }}) as navn,
+    cast(domaene as {{ text_type() }}) as domaene,
+    cast(enhed as {{ text_type() }}) as enhed,
+    cast(retning as {{ text_type() }}) as retning,
+    cast(periodetyper as {{ text_type() }}) as periodetyper,
+    cast(definition as {{ text_type() }}) as definition
 from definitions

@@ -23,7 +23,7 @@ paths as (
         closure.omkostningssted,
         -- The root is the farthest ancestor, so the largest distance is the depth.
         max(closure.afstand) as dybde,
-        string_agg(ancestor.navn, ' > ' order by closure.afstand desc) as sti
+        {{ string_agg_ordered('ancestor.navn', "' > '", 'closure.afstand desc') }} as sti
     from closure
     inner join cost_centres as ancestor
         on closure.ancestor_omkostningssted = ancestor.omkostningssted

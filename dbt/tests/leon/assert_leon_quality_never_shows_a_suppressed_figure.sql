@@ -9,7 +9,7 @@ suppressed as (
         omkostningssted,
         periode
     from {{ ref('kpi_values') }}
-    where starts_with(kpi_id, 'trivsel_') and periodetype = 'aar' and undertrykt
+    where left(kpi_id, 8) = 'trivsel_' and periodetype = 'aar' and undertrykt
 )
 
 select
@@ -21,5 +21,5 @@ from {{ ref('leon_enhedsomkostning') }} as leon
 inner join suppressed
     on
         leon.omkostningssted = suppressed.omkostningssted
-        and cast(leon.kvalitet_aar as varchar) = suppressed.periode
+        and cast(leon.kvalitet_aar as {{ text_type() }}) = suppressed.periode
 where leon.trivsel_samlet is not null or not leon.trivsel_undertrykt

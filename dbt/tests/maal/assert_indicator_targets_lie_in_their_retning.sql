@@ -17,7 +17,7 @@ offending as (
 summary as (
     select
         'goal catalogue error, fix maalkatalog: '
-        || string_agg(fejl, '; ' order by indikator_id) as alle_fejl
+        || {{ string_agg_ordered('fejl', "'; '", 'indikator_id') }} as alle_fejl
     from offending
 )
 

@@ -32,7 +32,7 @@ published as (
             'personaleomsaetning_afgang_pct',
             'personaleomsaetning_tilgang_pct'
         )
-        or starts_with(kpi_id, 'trivsel_')
+        or left(kpi_id, 8) = 'trivsel_'
 ),
 
 unfrozen as (

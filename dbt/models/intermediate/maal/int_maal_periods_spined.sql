@@ -34,7 +34,7 @@ from months_and_years
 union all
 select
     'kvartal' as frekvens,
-    cast(aar as varchar) || '-Q' || cast(kvartal as varchar) as periode,
+    cast(aar as {{ text_type() }}) || '-Q' || cast(kvartal as {{ text_type() }}) as periode,
     aar * 4 + kvartal - 1 as periode_nr,
     maaned_start as fra_dato,
     {{ month_end("cast(maaned_start + interval '2 months' as date)") }} as til_dato

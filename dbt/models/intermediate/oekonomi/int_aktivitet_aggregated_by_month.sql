@@ -1,9 +1,16 @@
 -- Activity per cost centre, month and service; the unit-cost KPI needs the service to
 -- tell whether a subtree's activity is of one kind.
+{{ config(
+    materialized=('incremental' if target.type == 'spark' else 'table'),
+    incremental_strategy='insert_overwrite',
+    partition_by=['maaned'],
+    pre_hook="{{ drop_changed_partitions('maaned', 'aktivitet') }}",
+) }}
 with
 
 activity as (
     select * from {{ ref('stg_reference__aktivitet') }}
+    {{ only_changed_partitions('maaned', 'aktivitet') }}
 ),
 
 aggregated as (

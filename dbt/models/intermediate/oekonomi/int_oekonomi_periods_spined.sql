@@ -25,5 +25,5 @@ select
     aar,
     fra_maaned,
     til_maaned,
-    cast(aar as varchar) || '-01' as aar_fra_maaned
+    cast(aar as {{ text_type() }}) || '-01' as aar_fra_maaned
 from periods

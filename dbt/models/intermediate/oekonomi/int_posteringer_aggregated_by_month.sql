@@ -1,6 +1,12 @@
 -- Postings summed per cost centre and accounting month, split the way the KPIs need:
 -- drift = dranst 1 and 2, anlæg = dranst 3, and drift on hovedkonto 0-6 (the first
 -- digit of funktion) for driftsudgift pr. indbygger. Amounts stay DECIMAL.
+{{ config(
+    materialized=('incremental' if target.type == 'spark' else 'table'),
+    incremental_strategy='insert_overwrite',
+    partition_by=['maaned'],
+    pre_hook="{{ drop_changed_partitions('maaned', 'posteringer') }}",
+) }}
 with
 
 postings as (
@@ -11,6 +17,7 @@ postings as (
         left(funktion, 1) as hovedkonto,
         beloeb
     from {{ ref('stg_oekonomi__posteringer') }}
+    {{ only_changed_partitions('regnskabsmaaned', 'posteringer') }}
 ),
 
 aggregated as (

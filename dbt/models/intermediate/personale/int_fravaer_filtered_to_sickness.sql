@@ -53,8 +53,8 @@ select
     fra_dato,
     til_dato,
     daekket_til_dato,
-    daekket_til_dato - fra_dato + 1 as kalenderdage,
-    daekket_til_dato - fra_dato + 1 > 30 as er_langtid,
+    {{ days_between('fra_dato', 'daekket_til_dato') }} + 1 as kalenderdage,
+    {{ days_between('fra_dato', 'daekket_til_dato') }} + 1 > 30 as er_langtid,
     timer_pr_dag,
     _file_name,
     _line_number

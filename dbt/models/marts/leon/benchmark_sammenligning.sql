@@ -61,7 +61,7 @@ peer_statistics as (
         -- On a tie for best, the municipality first in alphabetical order.
         {{ first_in_order('kommune', 'fortegn * vaerdi, kommune') }} as bedste_kommune,
         min(fortegn * vaerdi) * {{ same_in_group('fortegn') }} as bedste_vaerdi,
-        string_agg(kommune, ', ' order by fortegn * vaerdi, kommune) as sammenligningskommuner
+        {{ string_agg_ordered('kommune', "', '", 'fortegn * vaerdi, kommune') }} as sammenligningskommuner
     from peers
     group by kpi_id, aar
 ),

@@ -28,7 +28,7 @@ unit_services as (
         activity.omkostningssted,
         periods.periode,
         min(activity.ydelse) as ydelse,
-        string_agg(distinct activity.enhed, ', ' order by activity.enhed) as enhed
+        {{ string_agg_ordered('activity.enhed', "', '", 'activity.enhed', distinct=true) }} as enhed
     from periods
     inner join activity
         on activity.maaned between periods.fra_maaned and periods.til_maaned
@@ -78,14 +78,14 @@ survey_years as (
     select
         omkostningssted,
         periode as kvalitet_aar,
-        starts_with(kpi_id, 'trivsel_') as er_trivsel,
+        left(kpi_id, 8) = 'trivsel_' as er_trivsel,
         kpi_id,
         vaerdi,
         taeller,
         naevner,
         undertrykt
     from kpi_values
-    where periodetype = 'aar' and (starts_with(kpi_id, 'trivsel_') or kpi_id = 'svarprocent')
+    where periodetype = 'aar' and (left(kpi_id, 8) = 'trivsel_' or kpi_id = 'svarprocent')
 ),
 
 survey_quality as (

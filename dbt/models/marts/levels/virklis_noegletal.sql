@@ -41,7 +41,7 @@ topics as (
         'feedback' as emne,
         kpi_id
     from kpis
-    where starts_with(kpi_id, 'trivsel_')
+    where left(kpi_id, 8) = 'trivsel_'
 ),
 
 unit_values as (

@@ -65,8 +65,8 @@ majority as (
 )
 
 select
-    cast(all_committees.fagudvalg as varchar) as fagudvalg,
-    cast(committees.navn as varchar) as udvalg_navn,
+    cast(all_committees.fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(committees.navn as {{ text_type() }}) as udvalg_navn,
     cast(coalesce(counts.antal_maal, 0) as integer) as antal_maal,
     cast(coalesce(counts.antal_aktive_maal, 0) as integer) as antal_aktive_maal,
     cast(coalesce(counts.antal_opfyldte_maal, 0) as integer) as antal_opfyldte_maal,
@@ -77,7 +77,7 @@ select
     cast(coalesce(counts.antal_i_risiko, 0) as integer) as antal_i_risiko,
     cast(coalesce(counts.antal_ikke_paa_sporet, 0) as integer) as antal_ikke_paa_sporet,
     cast(coalesce(counts.antal_ingen_data, 0) as integer) as antal_ingen_data,
-    cast(coalesce(majority.status, 'ingen_data') as varchar) as status
+    cast(coalesce(majority.status, 'ingen_data') as {{ text_type() }}) as status
 from all_committees
 left join committees
     on all_committees.fagudvalg = committees.fagudvalg

@@ -87,8 +87,8 @@ recent_values as (
 means as (
     select
         indikator_id,
-        avg(x order by periode_nr) as middel_x,
-        avg(vaerdi order by periode_nr) as middel_vaerdi
+        {{ in_order('avg', 'x', 'periode_nr') }} as middel_x,
+        {{ in_order('avg', 'vaerdi', 'periode_nr') }} as middel_vaerdi
     from recent_values
     group by indikator_id
 ),
@@ -121,7 +121,7 @@ trends as (
         -- Least squares: Σ dx·dy / Σ dx², undefined for a single point.
         case
             when count(*) >= 2
-                then sum(dx * dy order by periode_nr) / sum(dx * dx order by periode_nr)
+                then {{ in_order('sum', 'dx * dy', 'periode_nr') }} / {{ in_order('sum', 'dx * dx', 'periode_nr') }}
         end as haeldning
     from centred
     group by indikator_id
@@ -157,33 +157,33 @@ projected as (
 )
 
 select
-    cast(indikator_id as varchar) as indikator_id,
-    cast(maal_id as varchar) as maal_id,
-    cast(fagudvalg as varchar) as fagudvalg,
-    cast(omkostningssted as varchar) as omkostningssted,
-    cast(retning as varchar) as retning,
-    cast(frekvens as varchar) as frekvens,
-    cast(seneste_periode as varchar) as seneste_periode,
-    cast(seneste_status as varchar) as seneste_status,
-    cast(seneste_fremdrift_pct as double precision) as seneste_fremdrift_pct,
-    cast(seneste_forventet_fremdrift_pct as double precision) as seneste_forventet_fremdrift_pct,
-    cast(seneste_periode_med_vaerdi as varchar) as seneste_periode_med_vaerdi,
-    cast(seneste_vaerdi as double precision) as seneste_vaerdi,
+    cast(indikator_id as {{ text_type() }}) as indikator_id,
+    cast(maal_id as {{ text_type() }}) as maal_id,
+    cast(fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(omkostningssted as {{ text_type() }}) as omkostningssted,
+    cast(retning as {{ text_type() }}) as retning,
+    cast(frekvens as {{ text_type() }}) as frekvens,
+    cast(seneste_periode as {{ text_type() }}) as seneste_periode,
+    cast(seneste_status as {{ text_type() }}) as seneste_status,
+    cast(seneste_fremdrift_pct as {{ double_type() }}) as seneste_fremdrift_pct,
+    cast(seneste_forventet_fremdrift_pct as {{ double_type() }}) as seneste_forventet_fremdrift_pct,
+    cast(seneste_periode_med_vaerdi as {{ text_type() }}) as seneste_periode_med_vaerdi,
+    cast(seneste_vaerdi as {{ double_type() }}) as seneste_vaerdi,
     cast(antal_punkter as integer) as antal_punkter,
-    cast(trend_fra_periode as varchar) as trend_fra_periode,
-    cast(haeldning as double precision) as haeldning_pr_periode,
+    cast(trend_fra_periode as {{ text_type() }}) as trend_fra_periode,
+    cast(haeldning as {{ double_type() }}) as haeldning_pr_periode,
     cast(
         case
             when haeldning is null then null
             when haeldning = 0 then 'uaendret'
             when (haeldning > 0) = (retning = 'op') then 'bedring'
             else 'forvaerring'
-        end as varchar
+        end as {{ text_type() }}
     ) as tendens,
-    cast(maal_periode as varchar) as maal_periode,
-    cast(maal_vaerdi as double precision) as maal_vaerdi,
+    cast(maal_periode as {{ text_type() }}) as maal_periode,
+    cast(maal_vaerdi as {{ double_type() }}) as maal_vaerdi,
     cast(perioder_til_maal as integer) as perioder_til_maal,
-    cast(forventet_vaerdi as double precision) as forventet_vaerdi_ved_maal,
+    cast(forventet_vaerdi as {{ double_type() }}) as forventet_vaerdi_ved_maal,
     -- At 9 decimals, so that a projection landing exactly on the target counts as reaching it.
     case retning
         when 'op' then {{ round_double('forventet_vaerdi - maal_vaerdi', 9) }} >= 0

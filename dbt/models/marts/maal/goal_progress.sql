@@ -74,16 +74,16 @@ measured as (
 )
 
 select
-    cast(indikator_id as varchar) as indikator_id,
-    cast(maal_id as varchar) as maal_id,
-    cast(fagudvalg as varchar) as fagudvalg,
-    cast(omkostningssted as varchar) as omkostningssted,
-    cast(periode as varchar) as periode,
-    cast(vaerdi as double precision) as vaerdi,
-    cast(baseline_vaerdi as double precision) as baseline_vaerdi,
-    cast(maal_vaerdi as double precision) as maal_vaerdi,
-    cast(fremdrift_pct as double precision) as fremdrift_pct,
-    cast(forventet_fremdrift_pct as double precision) as forventet_fremdrift_pct,
+    cast(indikator_id as {{ text_type() }}) as indikator_id,
+    cast(maal_id as {{ text_type() }}) as maal_id,
+    cast(fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(omkostningssted as {{ text_type() }}) as omkostningssted,
+    cast(periode as {{ text_type() }}) as periode,
+    cast(vaerdi as {{ double_type() }}) as vaerdi,
+    cast(baseline_vaerdi as {{ double_type() }}) as baseline_vaerdi,
+    cast(maal_vaerdi as {{ double_type() }}) as maal_vaerdi,
+    cast(fremdrift_pct as {{ double_type() }}) as fremdrift_pct,
+    cast(forventet_fremdrift_pct as {{ double_type() }}) as forventet_fremdrift_pct,
     cast(
         -- Compared at 9 decimals, so that float noise in a value equal to the target (or to a
         -- threshold) does not change the status.
@@ -93,7 +93,7 @@ select
             when {{ round_double('fremdrift_pct - forventet_fremdrift_pct', 9) }} >= -10 then 'paa_sporet'
             when {{ round_double('fremdrift_pct - forventet_fremdrift_pct', 9) }} >= -25 then 'i_risiko'
             else 'ikke_paa_sporet'
-        end as varchar
+        end as {{ text_type() }}
     ) as status,
     {{ periode_start('periode') }} as periode_start
 from measured

@@ -53,17 +53,17 @@ per_goal as (
 )
 
 select
-    cast(goals.maal_id as varchar) as maal_id,
-    cast(goals.titel as varchar) as titel,
-    cast(goals.beskrivelse as varchar) as beskrivelse,
-    cast(goals.fagudvalg as varchar) as fagudvalg,
-    cast(committees.navn as varchar) as udvalg_navn,
-    cast(goals.maalgruppe as varchar) as maalgruppe,
-    cast(goals.ansvarlig as varchar) as ansvarlig,
-    cast(cost_centres.navn as varchar) as ansvarlig_navn,
+    cast(goals.maal_id as {{ text_type() }}) as maal_id,
+    cast(goals.titel as {{ text_type() }}) as titel,
+    cast(goals.beskrivelse as {{ text_type() }}) as beskrivelse,
+    cast(goals.fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(committees.navn as {{ text_type() }}) as udvalg_navn,
+    cast(goals.maalgruppe as {{ text_type() }}) as maalgruppe,
+    cast(goals.ansvarlig as {{ text_type() }}) as ansvarlig,
+    cast(cost_centres.navn as {{ text_type() }}) as ansvarlig_navn,
     goals.startdato,
     goals.slutdato,
-    cast(goals.status as varchar) as maal_status,
+    cast(goals.status as {{ text_type() }}) as maal_status,
     cast(coalesce(per_goal.antal_indikatorer, 0) as integer) as antal_indikatorer,
     cast(coalesce(per_goal.antal_naaet, 0) as integer) as antal_naaet,
     cast(coalesce(per_goal.antal_paa_sporet, 0) as integer) as antal_paa_sporet,
@@ -79,7 +79,7 @@ select
             when per_goal.antal_paa_sporet > 0 then 'paa_sporet'
             when per_goal.antal_naaet > 0 then 'naaet'
             else 'ingen_data'
-        end as varchar
+        end as {{ text_type() }}
     ) as status
 from goals
 left join per_goal

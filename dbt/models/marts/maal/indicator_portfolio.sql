@@ -53,7 +53,7 @@ chains as (
 successors as (
     select
         erstatter as indikator_id,
-        string_agg(indikator_id, ', ' order by indikator_id) as erstattet_af
+        {{ string_agg_ordered('indikator_id', "', '", 'indikator_id') }} as erstattet_af
     from indicators
     where erstatter is not null
     group by erstatter
@@ -124,32 +124,32 @@ gaps as (
 )
 
 select
-    cast(indicators.indikator_id as varchar) as indikator_id,
-    cast(indicators.navn as varchar) as navn,
-    cast(indicators.maal_id as varchar) as maal_id,
-    cast(indicators.maal_titel as varchar) as maal_titel,
-    cast(indicators.maal_status as varchar) as maal_status,
-    cast(indicators.fagudvalg as varchar) as fagudvalg,
-    cast(indicators.omkostningssted as varchar) as omkostningssted,
-    cast(indicators.kpi as varchar) as kpi,
-    cast(case when indicators.kpi is null then 'leveret' else 'kpi' end as varchar) as vaerditype,
-    cast(indicators.frekvens as varchar) as frekvens,
-    cast(indicators.retning as varchar) as retning,
-    cast(indicators.enhed as varchar) as enhed,
-    cast(indicators.baseline_periode as varchar) as baseline_periode,
-    cast(indicators.maal_periode as varchar) as maal_periode,
-    cast(indicators.maal_vaerdi as double precision) as maal_vaerdi,
+    cast(indicators.indikator_id as {{ text_type() }}) as indikator_id,
+    cast(indicators.navn as {{ text_type() }}) as navn,
+    cast(indicators.maal_id as {{ text_type() }}) as maal_id,
+    cast(indicators.maal_titel as {{ text_type() }}) as maal_titel,
+    cast(indicators.maal_status as {{ text_type() }}) as maal_status,
+    cast(indicators.fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(indicators.omkostningssted as {{ text_type() }}) as omkostningssted,
+    cast(indicators.kpi as {{ text_type() }}) as kpi,
+    cast(case when indicators.kpi is null then 'leveret' else 'kpi' end as {{ text_type() }}) as vaerditype,
+    cast(indicators.frekvens as {{ text_type() }}) as frekvens,
+    cast(indicators.retning as {{ text_type() }}) as retning,
+    cast(indicators.enhed as {{ text_type() }}) as enhed,
+    cast(indicators.baseline_periode as {{ text_type() }}) as baseline_periode,
+    cast(indicators.maal_periode as {{ text_type() }}) as maal_periode,
+    cast(indicators.maal_vaerdi as {{ double_type() }}) as maal_vaerdi,
     indicators.indfoert,
     indicators.udfaset,
     indicators.er_aktiv,
-    cast(indicators.erstatter as varchar) as erstatter,
-    cast(successors.erstattet_af as varchar) as erstattet_af,
-    cast(chains.kaede_start as varchar) as kaede_start,
+    cast(indicators.erstatter as {{ text_type() }}) as erstatter,
+    cast(successors.erstattet_af as {{ text_type() }}) as erstattet_af,
+    cast(chains.kaede_start as {{ text_type() }}) as kaede_start,
     cast(chains.kaede_nr as integer) as kaede_nr,
-    cast(chains.kaede as varchar) as kaede,
+    cast(chains.kaede as {{ text_type() }}) as kaede,
     indicators.er_aktiv and coalesce(indicators.maal_status, '') != 'aktiv' as uden_aktivt_maal,
-    cast(gaps.referenceperiode as varchar) as referenceperiode,
-    cast(gaps.seneste_periode_med_vaerdi as varchar) as seneste_periode_med_vaerdi,
+    cast(gaps.referenceperiode as {{ text_type() }}) as referenceperiode,
+    cast(gaps.seneste_periode_med_vaerdi as {{ text_type() }}) as seneste_periode_med_vaerdi,
     cast(gaps.perioder_uden_vaerdi as integer) as perioder_uden_vaerdi,
     indicators.er_aktiv and coalesce(gaps.perioder_uden_vaerdi >= {{ missing_periods }}, false) as mangler_vaerdier
 from indicators

@@ -87,10 +87,10 @@ compared as (
 )
 
 select
-    cast(compared.fagudvalg as varchar) as fagudvalg,
-    cast(committees.navn as varchar) as udvalg_navn,
-    cast(compared.periodetype as varchar) as periodetype,
-    cast(compared.periode as varchar) as periode,
+    cast(compared.fagudvalg as {{ text_type() }}) as fagudvalg,
+    cast(committees.navn as {{ text_type() }}) as udvalg_navn,
+    cast(compared.periodetype as {{ text_type() }}) as periodetype,
+    cast(compared.periode as {{ text_type() }}) as periode,
     compared.fra_dato,
     compared.til_dato,
     cast(compared.antal_aktive_indikatorer as integer) as antal_aktive_indikatorer,

@@ -26,14 +26,14 @@ sides as (
         indsats_id,
         count(*) filter (where side = 'indsats') as n_t,
         count(*) filter (where side = 'sammenligning') as n_c,
-        avg(foer_gns order by omkostningssted) filter (where side = 'indsats') as foer_enheder,
-        avg(efter_gns order by omkostningssted) filter (where side = 'indsats') as efter_enheder,
-        avg(foer_gns order by omkostningssted) filter (where side = 'sammenligning') as foer_sammenligning,
-        avg(efter_gns order by omkostningssted) filter (where side = 'sammenligning') as efter_sammenligning,
-        avg(aendring order by omkostningssted) filter (where side = 'indsats') as mean_t,
-        avg(aendring order by omkostningssted) filter (where side = 'sammenligning') as mean_c,
-        var_samp(aendring order by omkostningssted) filter (where side = 'indsats') as var_t,
-        var_samp(aendring order by omkostningssted) filter (where side = 'sammenligning') as var_c
+        {{ in_order('avg', 'foer_gns', 'omkostningssted', "side = 'indsats'") }} as foer_enheder,
+        {{ in_order('avg', 'efter_gns', 'omkostningssted', "side = 'indsats'") }} as efter_enheder,
+        {{ in_order('avg', 'foer_gns', 'omkostningssted', "side = 'sammenligning'") }} as foer_sammenligning,
+        {{ in_order('avg', 'efter_gns', 'omkostningssted', "side = 'sammenligning'") }} as efter_sammenligning,
+        {{ in_order('avg', 'aendring', 'omkostningssted', "side = 'indsats'") }} as mean_t,
+        {{ in_order('avg', 'aendring', 'omkostningssted', "side = 'sammenligning'") }} as mean_c,
+        {{ in_order('var_samp', 'aendring', 'omkostningssted', "side = 'indsats'") }} as var_t,
+        {{ in_order('var_samp', 'aendring', 'omkostningssted', "side = 'sammenligning'") }} as var_c
     from changes
     group by indsats_id
 ),
@@ -132,11 +132,11 @@ select
         as effekt_hoej,
     case
         when judged.vurdering in ('virker', 'virker_modsat', 'uafklaret')
-            then cast(judged.standardfejl as double precision)
+            then cast(judged.standardfejl as {{ double_type() }})
     end as standardfejl,
     case
         when judged.vurdering in ('virker', 'virker_modsat', 'uafklaret')
-            then cast(judged.frihedsgrader as double precision)
+            then cast(judged.frihedsgrader as {{ double_type() }})
     end as frihedsgrader,
     judged.vurdering,
     judged.omkostning_kr

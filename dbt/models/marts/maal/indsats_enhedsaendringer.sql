@@ -19,9 +19,9 @@ means as (
         indsats_id,
         omkostningssted,
         count(*) filter (where vindue = 'foer') as foer_maaneder,
-        avg(vaerdi order by periode) filter (where vindue = 'foer') as foer_gns,
+        {{ in_order('avg', 'vaerdi', 'periode', "vindue = 'foer'") }} as foer_gns,
         count(*) filter (where vindue = 'efter') as efter_maaneder,
-        avg(vaerdi order by periode) filter (where vindue = 'efter') as efter_gns
+        {{ in_order('avg', 'vaerdi', 'periode', "vindue = 'efter'") }} as efter_gns
     from unit_months
     group by indsats_id, omkostningssted
 )

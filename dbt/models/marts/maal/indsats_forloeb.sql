@@ -19,12 +19,12 @@ select
     {{ periode_start('unit_months.periode') }} as periode_start,
     cast(unit_months.relativ_maaned as integer) as relativ_maaned,
     unit_months.vindue,
-    avg(unit_months.vaerdi order by unit_months.omkostningssted) filter (
-        where unit_months.side = 'indsats'
-    ) as gns_enheder,
-    avg(unit_months.vaerdi order by unit_months.omkostningssted) filter (
-        where unit_months.side = 'sammenligning'
-    ) as gns_sammenligning,
+    {{ in_order(
+        'avg', 'unit_months.vaerdi', 'unit_months.omkostningssted', "unit_months.side = 'indsats'"
+    ) }} as gns_enheder,
+    {{ in_order(
+        'avg', 'unit_months.vaerdi', 'unit_months.omkostningssted', "unit_months.side = 'sammenligning'"
+    ) }} as gns_sammenligning,
     cast(count(unit_months.vaerdi) filter (where unit_months.side = 'indsats') as integer)
         as antal_enheder,
     cast(count(unit_months.vaerdi) filter (where unit_months.side = 'sammenligning') as integer)

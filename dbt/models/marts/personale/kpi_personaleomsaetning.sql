@@ -14,9 +14,9 @@ node_periods as (
         persons.omkostningssted,
         persons.periode,
         persons.periodetype,
-        cast(persons.antal_personer_start as double precision) as antal_start,
-        cast(persons.antal_personer_start - persons.antal_personer_begge as double precision) as antal_afgaaet,
-        cast(persons.antal_personer_slut - persons.antal_personer_begge as double precision) as antal_tilgaaet,
+        cast(persons.antal_personer_start as {{ double_type() }}) as antal_start,
+        cast(persons.antal_personer_start - persons.antal_personer_begge as {{ double_type() }}) as antal_afgaaet,
+        cast(persons.antal_personer_slut - persons.antal_personer_begge as {{ double_type() }}) as antal_tilgaaet,
         suppression.undertrykt
     from {{ ref('int_persons_counted_at_window_ends') }} as persons
     inner join suppression

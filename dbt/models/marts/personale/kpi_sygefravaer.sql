@@ -15,12 +15,12 @@ node_periods as (
         workdays.omkostningssted,
         workdays.periode,
         workdays.periodetype,
-        cast(workdays.mulige_dagsvaerk as double precision) as mulige_dagsvaerk,
-        cast(workdays.sygefravaer_dagsvaerk as double precision) as sygefravaer_dagsvaerk,
-        cast(workdays.korttidssygefravaer_dagsvaerk as double precision) as korttidssygefravaer_dagsvaerk,
-        cast(workdays.langtidssygefravaer_dagsvaerk as double precision) as langtidssygefravaer_dagsvaerk,
-        cast(workdays.mulige_dagsvaerk as double precision)
-        / cast(workdays.antal_arbejdsdage as double precision) as aarsvaerk,
+        cast(workdays.mulige_dagsvaerk as {{ double_type() }}) as mulige_dagsvaerk,
+        cast(workdays.sygefravaer_dagsvaerk as {{ double_type() }}) as sygefravaer_dagsvaerk,
+        cast(workdays.korttidssygefravaer_dagsvaerk as {{ double_type() }}) as korttidssygefravaer_dagsvaerk,
+        cast(workdays.langtidssygefravaer_dagsvaerk as {{ double_type() }}) as langtidssygefravaer_dagsvaerk,
+        cast(workdays.mulige_dagsvaerk as {{ double_type() }})
+        / cast(workdays.antal_arbejdsdage as {{ double_type() }}) as aarsvaerk,
         -- Sickness is health data: too few persons behind a figure, or a figure that would
         -- give such a one away, is not shown.
         suppression.undertrykt

@@ -6,10 +6,10 @@ source as (
 
 renamed as (
     select
-        cast(runde as varchar) as runde,
-        cast(besvarelse_id as varchar) as besvarelse_id,
-        cast(omkostningssted as varchar) as omkostningssted,
-        cast(spoergsmaal_id as varchar) as spoergsmaal_id,
+        cast(runde as {{ text_type() }}) as runde,
+        cast(besvarelse_id as {{ text_type() }}) as besvarelse_id,
+        cast(omkostningssted as {{ text_type() }}) as omkostningssted,
+        cast(spoergsmaal_id as {{ text_type() }}) as spoergsmaal_id,
         -- NULL means the question was not answered; such rows count nowhere.
         cast(score as integer) as score,
         _file_name,

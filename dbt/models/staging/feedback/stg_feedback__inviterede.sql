@@ -6,8 +6,8 @@ source as (
 
 renamed as (
     select
-        cast(runde as varchar) as runde,
-        cast(omkostningssted as varchar) as omkostningssted,
+        cast(runde as {{ text_type() }}) as runde,
+        cast(omkostningssted as {{ text_type() }}) as omkostningssted,
         cast(antal_inviterede as integer) as antal_inviterede,
         _file_name,
         _file_sha256,

@@ -7,10 +7,10 @@ source as (
 renamed as (
     select
         cast(extraction_date as date) as udtraeksdato,
-        cast(spoergsmaal_id as varchar) as spoergsmaal_id,
+        cast(spoergsmaal_id as {{ text_type() }}) as spoergsmaal_id,
         -- Themes are codes (MOTIVATION, LEDELSE, ...); the KPI id is built from them.
-        upper(trim(cast(tema as varchar))) as tema,
-        cast(tekst as varchar) as tekst,
+        upper(trim(cast(tema as {{ text_type() }}))) as tema,
+        cast(tekst as {{ text_type() }}) as tekst,
         _file_name,
         _file_sha256,
         cast(_line_number as integer) as _line_number

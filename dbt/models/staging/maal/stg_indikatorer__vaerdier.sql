@@ -6,14 +6,14 @@ source as (
 
 renamed as (
     select
-        cast(kilde as varchar) as kilde,
+        cast(kilde as {{ text_type() }}) as kilde,
         cast(extraction_date as date) as udtraeksdato,
-        trim(cast(indikator_id as varchar)) as indikator_id,
-        trim(cast(omkostningssted as varchar)) as omkostningssted,
-        upper(trim(cast(periode as varchar))) as periode,
-        cast(vaerdi as double precision) as vaerdi,
-        cast(taeller as double precision) as taeller,
-        cast(naevner as double precision) as naevner,
+        trim(cast(indikator_id as {{ text_type() }})) as indikator_id,
+        trim(cast(omkostningssted as {{ text_type() }})) as omkostningssted,
+        upper(trim(cast(periode as {{ text_type() }}))) as periode,
+        cast(vaerdi as {{ double_type() }}) as vaerdi,
+        cast(taeller as {{ double_type() }}) as taeller,
+        cast(naevner as {{ double_type() }}) as naevner,
         _file_name,
         _file_sha256,
         cast(_line_number as integer) as _line_number

@@ -6,15 +6,15 @@ source as (
 
 renamed as (
     select
-        trim(cast(maal_id as varchar)) as maal_id,
-        trim(cast(fagudvalg as varchar)) as fagudvalg,
-        cast(titel as varchar) as titel,
-        nullif(trim(cast(beskrivelse as varchar)), '') as beskrivelse,
-        lower(trim(cast(maalgruppe as varchar))) as maalgruppe,
-        trim(cast(ansvarlig as varchar)) as ansvarlig,
+        trim(cast(maal_id as {{ text_type() }})) as maal_id,
+        trim(cast(fagudvalg as {{ text_type() }})) as fagudvalg,
+        cast(titel as {{ text_type() }}) as titel,
+        nullif(trim(cast(beskrivelse as {{ text_type() }})), '') as beskrivelse,
+        lower(trim(cast(maalgruppe as {{ text_type() }}))) as maalgruppe,
+        trim(cast(ansvarlig as {{ text_type() }})) as ansvarlig,
         cast(startdato as date) as startdato,
         cast(slutdato as date) as slutdato,
-        lower(trim(cast(status as varchar))) as status,
+        lower(trim(cast(status as {{ text_type() }}))) as status,
         cast(extraction_date as date) as udtraeksdato,
         _file_name,
         _file_sha256,

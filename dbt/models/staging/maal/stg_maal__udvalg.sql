@@ -6,8 +6,8 @@ source as (
 
 renamed as (
     select
-        trim(cast(fagudvalg as varchar)) as fagudvalg,
-        cast(navn as varchar) as navn,
+        trim(cast(fagudvalg as {{ text_type() }})) as fagudvalg,
+        cast(navn as {{ text_type() }}) as navn,
         cast(extraction_date as date) as udtraeksdato,
         _file_name,
         _file_sha256,

@@ -7,11 +7,11 @@ source as (
 renamed as (
     select
         cast(aar as integer) as aar,
-        cast(omkostningssted as varchar) as omkostningssted,
-        cast(funktion as varchar) as funktion,
-        trim(cast(dranst as varchar)) as dranst,
-        nullif(trim(cast(art as varchar)), '') as art,
-        trim(cast(budgettype as varchar)) as budgettype,
+        cast(omkostningssted as {{ text_type() }}) as omkostningssted,
+        cast(funktion as {{ text_type() }}) as funktion,
+        trim(cast(dranst as {{ text_type() }})) as dranst,
+        nullif(trim(cast(art as {{ text_type() }})), '') as art,
+        trim(cast(budgettype as {{ text_type() }})) as budgettype,
         cast(beloeb as decimal(18, 2)) as beloeb,
         cast(extraction_date as date) as udtraeksdato,
         _file_name,

@@ -7,12 +7,12 @@ source as (
 renamed as (
     select
         cast(extraction_date as date) as udtraeksdato,
-        cast(kommunekode as varchar) as kommunekode,
-        cast(kommune as varchar) as kommune,
+        cast(kommunekode as {{ text_type() }}) as kommunekode,
+        cast(kommune as {{ text_type() }}) as kommune,
         -- The file names the KPI by its id from docs/kpis.md, so it joins kpi_values directly.
-        lower(trim(cast(kpi as varchar))) as kpi_id,
+        lower(trim(cast(kpi as {{ text_type() }}))) as kpi_id,
         cast(aar as integer) as aar,
-        cast(vaerdi as double precision) as vaerdi,
+        cast(vaerdi as {{ double_type() }}) as vaerdi,
         _file_name,
         _file_sha256,
         cast(_line_number as integer) as _line_number

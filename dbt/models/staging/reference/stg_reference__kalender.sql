@@ -10,9 +10,9 @@ renamed as (
     select
         cast(dato as date) as dato,
         cast(aar as integer) as aar,
-        cast(maaned as varchar) as maaned,
+        cast(maaned as {{ text_type() }}) as maaned,
         cast(er_arbejdsdag as boolean) as er_arbejdsdag,
-        nullif(trim(cast(helligdag as varchar)), '') as helligdag
+        nullif(trim(cast(helligdag as {{ text_type() }})), '') as helligdag
     from source
 )
 

@@ -39,4 +39,4 @@ full outer join published
 where
     postings.periode is null
     or published.periode is null
-    or abs(cast(postings.forbrug_drift as double precision) - published.taeller) > 0.005
+    or abs(cast(postings.forbrug_drift as {{ double_type() }}) - published.taeller) > 0.005

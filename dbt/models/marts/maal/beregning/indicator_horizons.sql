@@ -16,8 +16,8 @@ indicators as (
 
 kpi_domains as (
     select
-        cast(kpi_id as varchar) as kpi_id,
-        cast(domaene as varchar) as domaene
+        cast(kpi_id as {{ text_type() }}) as kpi_id,
+        cast(domaene as {{ text_type() }}) as domaene
     from {{ ref('kpi_definitions') }}
 ),
 

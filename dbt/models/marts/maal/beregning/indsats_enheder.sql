@@ -30,13 +30,13 @@ listed as (
     select
         indsats_id,
         'indsats' as side,
-        trim(unnest({{ split_to_array('omkostningssteder', "','") }})) as knude
+        {{ unnest_array(split_to_array('omkostningssteder', "','")) }} as knude
     from initiatives
     union all
     select
         indsats_id,
         'sammenligning' as side,
-        trim(unnest({{ split_to_array('sammenligning', "','") }})) as knude
+        {{ unnest_array(split_to_array('sammenligning', "','")) }} as knude
     from initiatives
     where sammenligning is not null
 ),
@@ -48,10 +48,10 @@ listed_leaves as (
         closure.omkostningssted
     from listed
     inner join closure
-        on listed.knude = closure.ancestor_omkostningssted
+        on trim(listed.knude) = closure.ancestor_omkostningssted
     inner join leaves
         on closure.omkostningssted = leaves.omkostningssted
-    where listed.knude != ''
+    where trim(listed.knude) != ''
 ),
 
 treated as (
