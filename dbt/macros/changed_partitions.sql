@@ -7,7 +7,7 @@
     them as:
 
         {{ config(
-            materialized=('incremental' if target.type == 'spark' else 'table'),
+            materialized=by_month_materialization(),
             incremental_strategy='insert_overwrite',
             partition_by=['maaned'],
             pre_hook="{{ drop_changed_partitions('maaned', 'posteringer') }}",
@@ -15,6 +15,11 @@
         ... from postings {{ only_changed_partitions('regnskabsmaaned', 'posteringer') }}
 
     Each month of such a model is computed from that month's rows alone. -#}
+
+{#- 'incremental' on Spark; a whole table on DuckDB and PostgreSQL. -#}
+{% macro by_month_materialization() -%}
+    {{ return('incremental' if target.type == 'spark' else 'table') }}
+{%- endmacro %}
 
 {%- macro _changed_partitions(source) -%}
     {{ return(var('maalbar_changed_partitions', {}).get(source, '*')) }}

@@ -1,7 +1,7 @@
 -- Activity per cost centre, month and service; the unit-cost KPI needs the service to
 -- tell whether a subtree's activity is of one kind.
 {{ config(
-    materialized=('incremental' if target.type == 'spark' else 'table'),
+    materialized=by_month_materialization(),
     incremental_strategy='insert_overwrite',
     partition_by=['maaned'],
     pre_hook="{{ drop_changed_partitions('maaned', 'aktivitet') }}",

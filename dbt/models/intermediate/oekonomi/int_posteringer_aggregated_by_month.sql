@@ -2,7 +2,7 @@
 -- drift = dranst 1 and 2, anlæg = dranst 3, and drift on hovedkonto 0-6 (the first
 -- digit of funktion) for driftsudgift pr. indbygger. Amounts stay DECIMAL.
 {{ config(
-    materialized=('incremental' if target.type == 'spark' else 'table'),
+    materialized=by_month_materialization(),
     incremental_strategy='insert_overwrite',
     partition_by=['maaned'],
     pre_hook="{{ drop_changed_partitions('maaned', 'posteringer') }}",
