@@ -37,6 +37,7 @@ from pathlib import Path
 import duckdb
 
 MONTHS = 120  # ten years
+MEMORY_LIMIT = "8GB"
 # Cost centres a municipality posts on in a month (the demo's L has some hundreds).
 COST_CENTRES = 1000
 
@@ -92,6 +93,8 @@ def measure_one(municipalities: int, per_month: int, folder: Path) -> dict:
     result: dict = {"municipalities": municipalities, "postings": rows}
     with duckdb.connect(str(database)) as con:
         con.execute(f"SET temp_directory = '{folder / 'spill'}'")
+        # A bound like a machine's share for the warehouse: beyond it DuckDB spills to disk.
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         started = time.perf_counter()
         con.execute(
             LAND.format(
@@ -111,6 +114,7 @@ def measure_one(municipalities: int, per_month: int, folder: Path) -> dict:
         (result["aggregated_rows"],) = con.execute("SELECT count(*) FROM aggregated").fetchone()
         con.execute("CHECKPOINT")
     result["database_gib"] = round(database.stat().st_size / 2**30, 2)
+    result["memory_limit"] = MEMORY_LIMIT
     result["peak_gib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
     shutil.rmtree(folder)
     return result
