@@ -56,3 +56,21 @@ def test_status_never_cuts_a_file_name(data_settings, capsys, monkeypatch):
     assert print_status(data_settings, wide=True) == 0
     wide = capsys.readouterr().out
     assert all(name in wide for name in names)
+
+
+def test_the_command_exits_with_its_code_after_its_exit_handlers_ran_with_the_heap_frozen():
+    """`console` freezes the garbage collector before Python exits (the exit's collections
+    are skipped): the exit code is the command's and the atexit handlers still run."""
+    import subprocess
+    import sys
+
+    script = (
+        "import atexit, gc\n"
+        "from dagster_project import cli\n"
+        "cli.main = lambda argv=None: 3\n"
+        "atexit.register(lambda: print('handlers ran, frozen:', gc.get_freeze_count() > 0))\n"
+        "cli.console()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert done.stdout.strip() == "handlers ran, frozen: True"
