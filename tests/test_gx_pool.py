@@ -275,3 +275,52 @@ def test_a_raw_check_validates_every_row_loaded_since_the_last_publication(tmp_p
 
     assert (result.batch, result.rows) == ("failed.xlsx to new.xlsx (2 files)", 3)
     assert not result.passed  # the duplicate committee fails again
+
+
+def test_a_marts_check_begins_during_dbt_once_every_mart_it_reads_is_built(
+    data_settings, monkeypatch
+):
+    """The dbt step begins a mart's GX check when dbt has built the mart and every mart the
+    check reads that this build rebuilds; a mart not rebuilt is read as it is."""
+    from dagster_project.defs import quality
+    from dagster_project.defs.resources import GxWorkers
+
+    begun = []
+
+    def begin(name):
+        def _begin(con, _pool):
+            con.execute("SELECT 1").fetchall()  # it reads the warehouse
+            begun.append(name)
+            return []
+
+        return _begin
+
+    monkeypatch.setattr(
+        quality,
+        "mart_checks",
+        lambda: {
+            ("a", "gx_schema"): (frozenset({"a"}), begin("a")),
+            ("b", "gx_suite"): (frozenset({"a", "b"}), begin("b reads a")),
+            ("c", "gx_suite"): (frozenset({"c", "old"}), begin("c reads old")),
+            ("d", "gx_suite"): (frozenset({"d"}), begin("d, not selected")),
+        },
+    )
+    gx = GxWorkers(ValidationPool(0))
+    selected = {
+        quality._check_key(*key)
+        for key in [("a", "gx_schema"), ("b", "gx_suite"), ("c", "gx_suite")]
+    }
+    checks = quality.MartChecksDuringDbt(gx, {"a", "b", "c", "d"}, selected, log=None)
+    try:
+        checks.built_mart("b")
+        assert begun == []  # b's suite reads a, not built yet
+        checks.built_mart("c")
+        assert begun == ["c reads old"]  # "old" is not rebuilt: read as it is
+        checks.built_mart("a")
+        assert sorted(begun) == ["a", "b reads a", "c reads old"]
+        checks.built_mart("d")
+        assert "d, not selected" not in begun
+    finally:
+        checks.close()
+    assert gx.take("b", "gx_suite") == [] and gx.take("b", "gx_suite") is None
+    assert gx.take("d", "gx_suite") is None

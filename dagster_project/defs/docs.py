@@ -1,6 +1,6 @@
 """What each run documents (the asset docs/site): the static dbt docs site, generated only when
 the dbt project changed and copied into the data folder; the GX Data Docs of the run's
-validations, rendered by a GX worker, begun while the publication is written; and the run's
+validations, rendered by a GX worker, begun once the publication is written; and the run's
 OpenLineage events, from the loaded files to the publication (lineage/openlineage-<run>.jsonl)."""
 
 import json
@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from dagster_project.defs.ingest.assets import PRIORITY_TAG
 from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
@@ -50,6 +51,20 @@ def build_gx_docs(settings: config.Settings, run_id: str, pool=None) -> Path | N
     return None if rendering is None else pool.result(rendering)
 
 
+# The GX Data Docs' rendering, begun by the publication step (`begin_gx_docs`).
+GX_DOCS = ("docs", "gx_data_docs")
+
+
+def begin_gx_docs(settings: config.Settings, run_id: str, gx: GxWorkers) -> None:
+    """Begin the GX Data Docs of the run's validations in a GX worker, for the docs step to
+    collect. The publication step calls it once it has published (every check of the run
+    has been validated by then), and the report is written while the worker renders (the
+    docs step comes after the report: its priority is lower)."""
+    rendering = _render_gx_docs(settings, run_id, gx.pool)
+    if rendering is not None:
+        gx.begin(*GX_DOCS, [rendering])
+
+
 def _render_gx_docs(settings: config.Settings, run_id: str, pool):
     """The future of the GX Data Docs' index page, rendered by pool; None if the run
     validated nothing."""
@@ -77,6 +92,8 @@ def _render_gx_docs(settings: config.Settings, run_id: str, pool):
     deps=[dg.AssetKey(["published", "maalbar"])],
     group_name="publish",
     kinds={"html"},
+    # After the report, which is written while a GX worker renders the Data Docs.
+    op_tags={PRIORITY_TAG: "-1"},
     description="The dbt docs site (lineage, every column described) and the GX Data Docs of "
     "the run's validations. The readable data-quality page is the report's "
     "(published/rapport/kvalitet.html).",
@@ -85,8 +102,10 @@ def documentation(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, gx: dg.ResourceParam[GxWorkers]
 ) -> dg.MaterializeResult:
     settings = config.settings()
-    # A GX worker renders the Data Docs while this process writes the dbt docs.
-    rendering = _render_gx_docs(settings, context.run.run_id, gx.pool)
+    # A GX worker renders the Data Docs (begun by the publication step, or now) while this
+    # process writes the dbt docs.
+    begun = gx.take(*GX_DOCS)
+    rendering = begun[0] if begun else _render_gx_docs(settings, context.run.run_id, gx.pool)
     dbt_docs = settings.docs_dir / "dbt"
     rebuilt = build_dbt_docs(dbt_docs, dbt)
     gx_docs = None if rendering is None else gx.pool.result(rendering)

@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, postgres, retention, warehouse
 from dagster_project.lib.config import Settings
 from dagster_project.lib.dbt_manifest import (
@@ -267,7 +268,9 @@ def swap_in(candidate: Path, published: Path) -> None:
     description="published/maalbar.duckdb: the marts BI tools read, replaced atomically; "
     "with MAALBAR_POSTGRES_URL set, the same marts in PostgreSQL, swapped in first.",
 )
-def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def published_database(
+    context: dg.AssetExecutionContext, gx: dg.ResourceParam[GxWorkers]
+) -> dg.MaterializeResult:
     settings = config.settings()
     settings.ensure_dirs()
     # A run killed while publishing leaves its candidate behind; it never became the
@@ -316,6 +319,9 @@ def published_database(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     from dagster_project.defs.transform import record_build
 
     record_build(context, settings)
+    from dagster_project.defs.docs import begin_gx_docs
+
+    begin_gx_docs(settings, context.run.run_id, gx)
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(settings.published_path)),

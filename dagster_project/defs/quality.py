@@ -13,8 +13,11 @@ Every outcome is stored in meta.check_results, which the publication carries.
 
 import functools
 import json
+import re
+from collections.abc import Callable
 
 import dagster as dg
+import duckdb
 
 from dagster_project.defs.ingest.assets import PRIORITY_TAG, check_priority
 from dagster_project.defs.publish import primary_keys, published_marts
@@ -257,12 +260,149 @@ def reconciliation_validations(con, pool) -> list:
     ]
 
 
-def _validated(validations, pool) -> list:
-    """The validations begun on a read connection, awaited: their SuiteResults."""
-    pool.grow()  # after dbt, every worker validates
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        futures = validations(con, pool)
-    return [pool.result(future) for future in futures]
+def schema_validations(con, pool, mart: str, contract) -> list:
+    """A published mart's columns and types against its dbt contract, handed to the GX
+    workers: the futures."""
+    query, params = marts.schema_query(mart, contract)
+    schema = warehouse.arrow(con, query, params)
+    return [pool.validate(schema, f"marts.{mart}.schema", marts.schema, mart)]
+
+
+def suite_validations(con, pool, mart: str, key) -> list:
+    """A published mart's suite (expectations/marts.py MART_SUITES) with its key, handed to
+    the GX workers: the futures."""
+    rows = warehouse.arrow(con, marts.MART_SUITES[mart].query)
+    build = functools.partial(marts.mart_suite, mart=mart, key=tuple(key))
+    # A failing expectation names each unexpected value's row by the mart's key.
+    return [pool.validate(rows, f"marts.{mart}", build, mart, index_columns=tuple(key))]
+
+
+def published_mart_validations(con, pool, mart: str, contract, key) -> dict[str, list]:
+    """The GX validations of one published mart, handed to the GX workers: its schema
+    (gx_schema) and, where it has one, its suite (gx_suite). Each check's futures."""
+    validations = {"gx_schema": schema_validations(con, pool, mart, contract)}
+    if mart in marts.MART_SUITES:
+        validations["gx_suite"] = suite_validations(con, pool, mart, key)
+    return validations
+
+
+def published_mart_results(con, pool, mart: str, contract, key) -> dict[str, list]:
+    """The GX validations of one published mart, done: each check's SuiteResults."""
+    validations = published_mart_validations(con, pool, mart, contract, key)
+    return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
+
+
+MART_READ = re.compile(r"\bmarts\.(\w+)")
+
+
+def _marts_read(mart: str, *queries: str) -> frozenset[str]:
+    return frozenset({mart, *MART_READ.findall(" ".join(queries))})
+
+
+def mart_checks() -> dict[tuple[str, str], tuple[frozenset[str], Callable]]:
+    """Every GX check of a mart, by (mart, check): the marts it reads (its own among them),
+    and how it begins: a function(con, pool) that hands its validations to the GX workers
+    and returns their futures."""
+    checks = {
+        ("kpi_values", "gx_suite"): (
+            _marts_read("kpi_values", marts.kpi_frame_query(), KNOWN_KPIS_QUERY),
+            kpi_values_validations,
+        ),
+        ("kpi_values", "reconciles_with_postings"): (
+            _marts_read("kpi_values", marts.RECONCILIATION_QUERY, marts.COVERAGE_QUERY),
+            reconciliation_validations,
+        ),
+    }
+    keys = primary_keys()
+    for mart, contract in published_contracts().items():
+        checks[(mart, "gx_schema")] = (
+            _marts_read(mart),
+            functools.partial(_begin, schema_validations, mart=mart, detail=contract),
+        )
+        if mart in marts.MART_SUITES:
+            checks[(mart, "gx_suite")] = (
+                _marts_read(mart, marts.MART_SUITES[mart].query),
+                functools.partial(_begin, suite_validations, mart=mart, detail=keys[mart]),
+            )
+    return checks
+
+
+def _begin(validations: Callable, con, pool, mart: str, detail) -> list:
+    return validations(con, pool, mart, detail)
+
+
+class MartChecksDuringDbt:
+    """The marts' GX checks begun while dbt still builds, so that the GX workers validate
+    beside dbt instead of after it: each check as soon as dbt has built every mart it reads.
+    Only where this process can read what dbt writes, which is dbt in this process on DuckDB
+    (a database is opened once per process and shared). The check steps collect what was
+    begun (`GxWorkers.take`) and begin the rest themselves."""
+
+    def __init__(
+        self,
+        gx: GxWorkers,
+        building: set[str],
+        selected: set[dg.AssetCheckKey] | None,
+        log,
+    ) -> None:
+        self.gx = gx
+        self.log = log
+        self.built: set[str] = set()
+        self._con = None
+        # A mart this build does not rebuild is read as it is.
+        self.waiting = {
+            (mart, check): (reads & building, begin)
+            for (mart, check), (reads, begin) in mart_checks().items()
+            if mart in building and (selected is None or _check_key(mart, check) in selected)
+        }
+
+    def built_mart(self, mart: str) -> None:
+        """dbt has built the mart: begin every check whose marts are all built now."""
+        self.built.add(mart)
+        ready = [key for key, (needs, _) in self.waiting.items() if needs <= self.built]
+        if not ready:
+            return
+        if self._con is None:
+            # Opened for writing, as dbt has the database open: DuckDB shares one open
+            # database per process and settings. It only reads, and stays open until dbt is
+            # done (an open and a close per mart cost some 50 ms).
+            self._con = duckdb.connect(str(config.settings().warehouse_path))
+        for mart_check in ready:
+            _, begin = self.waiting.pop(mart_check)
+            try:
+                self.gx.begin(*mart_check, begin(self._con, self.gx.pool))
+            except Exception as err:  # noqa: BLE001 - the check's own step reports it
+                self.log.warning(f"the check {mart_check} is left to its step: {err}")
+
+    def close(self) -> None:
+        """Called once dbt is done: the warehouse is released for the next steps."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+def _check_key(mart: str, check: str) -> dg.AssetCheckKey:
+    return dg.AssetCheckKey(dg.AssetKey(["marts", mart]), check)
+
+
+def _results(gx: GxWorkers, mart_checks_wanted: list[tuple[str, str]]) -> dict:
+    """Each check's SuiteResults: collected where the dbt step began it, else begun now on
+    one read connection (every check handed on before the first result is awaited, so the
+    workers validate side by side)."""
+    futures = {key: gx.take(*key) for key in mart_checks_wanted}
+    missing = [key for key, begun in futures.items() if begun is None]
+    if missing:
+        checks = mart_checks()
+        gx.pool.grow()  # after dbt, every worker validates
+        with warehouse.connect(config.settings(), read_only=True) as con:
+            for key in missing:
+                futures[key] = checks[key][1](con, gx.pool)
+    return {key: [gx.pool.result(f) for f in begun] for key, begun in futures.items()}
+
+
+def _mart_check(context, gx: GxWorkers, check: str) -> dg.AssetCheckResult:
+    results = _results(gx, [("kpi_values", check)])[("kpi_values", check)]
+    return _stored(context, "marts.kpi_values", check, results)
 
 
 @dg.asset_check(
@@ -274,8 +414,7 @@ def _validated(validations, pool) -> list:
 def kpi_values_suite(
     context: dg.AssetCheckExecutionContext, gx: dg.ResourceParam[GxWorkers]
 ) -> dg.AssetCheckResult:
-    results = _validated(kpi_values_validations, gx.pool)
-    return _stored(context, "marts.kpi_values", "gx_suite", results)
+    return _mart_check(context, gx, "gx_suite")
 
 
 @dg.asset_check(
@@ -288,34 +427,7 @@ def kpi_values_suite(
 def kpi_values_reconciliation(
     context: dg.AssetCheckExecutionContext, gx: dg.ResourceParam[GxWorkers]
 ) -> dg.AssetCheckResult:
-    results = _validated(reconciliation_validations, gx.pool)
-    return _stored(context, "marts.kpi_values", "reconciles_with_postings", results)
-
-
-def published_mart_validations(con, pool, mart: str, contract, key) -> dict[str, list]:
-    """The GX validations of one published mart, handed to the GX workers: its schema
-    against its dbt contract (gx_schema), and, where it has one, its suite with its key
-    (gx_suite). Each check's futures of SuiteResults."""
-    query, params = marts.schema_query(mart, contract)
-    schema = warehouse.arrow(con, query, params)
-    validations = {"gx_schema": [pool.validate(schema, f"marts.{mart}.schema", marts.schema, mart)]}
-    if mart in marts.MART_SUITES:
-        rows = warehouse.arrow(con, marts.MART_SUITES[mart].query)
-        build = functools.partial(marts.mart_suite, mart=mart, key=tuple(key))
-        # A failing expectation names each unexpected value's row by the mart's key.
-        validations["gx_suite"] = [
-            pool.validate(rows, f"marts.{mart}", build, mart, index_columns=tuple(key))
-        ]
-    return validations
-
-
-def published_mart_results(con, pool, mart: str, contract, key) -> dict[str, list]:
-    """The GX validations of one published mart, done: each check's SuiteResults."""
-    return _awaited(published_mart_validations(con, pool, mart, contract, key), pool)
-
-
-def _awaited(validations: dict[str, list], pool) -> dict[str, list]:
-    return {name: [pool.result(f) for f in futures] for name, futures in validations.items()}
+    return _mart_check(context, gx, "reconciles_with_postings")
 
 
 def _published_specs() -> list[dg.AssetCheckSpec]:
@@ -346,35 +458,20 @@ def _published_specs() -> list[dg.AssetCheckSpec]:
 
 @dg.multi_asset_check(specs=_published_specs(), name="published_mart_suites", can_subset=True)
 def published_mart_suites(context: dg.AssetCheckExecutionContext, gx: dg.ResourceParam[GxWorkers]):
-    """The published marts of the run validated in one step: every mart's rows read on one
-    connection and handed to the GX workers, which validate them side by side."""
+    """The published marts' schemas and suites in one step: most begun by the dbt step as
+    dbt built them, the rest begun here, and every result stored and reported."""
     run_id = context.op_execution_context.run_id
-    selected = context.selected_asset_check_keys
-    contracts = {
-        mart: contract
-        for mart, contract in published_contracts().items()
-        if dg.AssetCheckKey(dg.AssetKey(["marts", mart]), "gx_schema") in selected
-    }
-    gx.pool.grow()  # the marts are many and small: every worker validates
-    with warehouse.connect(config.settings(), read_only=True) as con:
-        validations = {
-            mart: published_mart_validations(con, gx.pool, mart, contract, primary_keys()[mart])
-            for mart, contract in contracts.items()
-        }
-    # Every mart's rows were handed on before the first result is awaited: the workers
-    # validate them side by side.
-    checked = {mart: _awaited(checks, gx.pool) for mart, checks in validations.items()}
+    wanted = sorted((key.asset_key.path[-1], key.name) for key in context.selected_asset_check_keys)
+    checked = _results(gx, wanted)
     with warehouse.connect(config.settings()) as con:
-        for mart, results in checked.items():
-            for check_name, suite_results in results.items():
-                store_results(con, run_id, f"marts.{mart}", check_name, suite_results)
-    for mart, results in checked.items():
-        for check_name, suite_results in results.items():
-            yield _result(
-                suite_results,
-                asset_key=dg.AssetKey(["marts", mart]),
-                check_name=check_name,
-            )
+        for (mart, check_name), suite_results in checked.items():
+            store_results(con, run_id, f"marts.{mart}", check_name, suite_results)
+    for (mart, check_name), suite_results in checked.items():
+        yield _result(
+            suite_results,
+            asset_key=dg.AssetKey(["marts", mart]),
+            check_name=check_name,
+        )
 
 
 quality_checks = [

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 
 import dagster as dg
 
@@ -11,19 +13,42 @@ from expectations.pool import ValidationPool
 
 
 class GxWorkers:
-    """The run's GX validation processes (`expectations/pool.py`, MAALBAR_GX_WORKERS), and
-    the raw tables' batches the ingest steps hand them, which the raw tables' checks collect
-    (`lib/raw_validation.py`). `maalbar run` starts the pool before it imports Dagster, so
-    that the workers' GX import overlaps Dagster's start-up, and hands it to the job
-    (lib/runner.py); a run started elsewhere (the UI, a test) gets one from `gx_workers`."""
+    """The run's GX validation processes (`expectations/pool.py`, MAALBAR_GX_WORKERS); the
+    raw tables' batches the ingest steps hand them, which the raw tables' checks collect
+    (`lib/raw_validation.py`); and the marts' checks the dbt step begins as dbt builds the
+    marts, which the marts' check steps collect (`defs/quality.py`). `maalbar run` starts the
+    pool before it imports Dagster, so that the workers' GX import overlaps Dagster's
+    start-up, and hands it to the job (lib/runner.py); a run started elsewhere (the UI, a
+    test) gets one from `gx_workers`."""
 
     def __init__(self, pool: ValidationPool) -> None:
         self.pool = pool
         self.pending = PendingBatches(pool)
+        self._lock = threading.Lock()
+        self._begun: dict[tuple[str, str], list[Future]] = {}
+
+    def begin(self, mart: str, check: str, futures: list[Future]) -> None:
+        """A mart's check begun before its step: its validations' futures."""
+        with self._lock:
+            self._begun[(mart, check)] = futures
+
+    def begun(self) -> set[tuple[str, str]]:
+        with self._lock:
+            return set(self._begun)
+
+    def take(self, mart: str, check: str) -> list[Future] | None:
+        """The futures of a mart's check begun before its step (None: not begun)."""
+        with self._lock:
+            return self._begun.pop((mart, check), None)
 
     def discard_pending(self) -> None:
-        """Cancel the batches no check collected (a run that ended before its checks)."""
+        """Cancel what no check collected (a run that ended before its checks)."""
         self.pending.discard()
+        with self._lock:
+            futures = [future for begun in self._begun.values() for future in begun]
+            self._begun.clear()
+        for future in futures:
+            future.cancel()
 
 
 @dg.resource(description="The run's GX worker processes and the raw batches waiting for checks.")

@@ -15,9 +15,11 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from dagster_project.defs.quality import MartChecksDuringDbt
 from dagster_project.defs.resources import GxWorkers
 from dagster_project.lib import config, ledger, retention, warehouse
 from dagster_project.lib.config import DBT_PROJECT_DIR
+from dagster_project.lib.dbt_inprocess import InProcessDbtCliResource
 from dagster_project.lib.dbt_manifest import (
     enforced_constraints,
     ensure_manifest,
@@ -110,15 +112,28 @@ def maalbar_dbt_assets(
             + (", ".join(f"{t} ({len(p)})" for t, p in sorted(written.items())) or "none changed")
         )
     _remove_earlier_targets()
+    # The marts' GX checks begin as dbt builds the marts they read, where this process can
+    # read what dbt writes (dbt in this process, on DuckDB).
+    checks = None
+    if engine == "duckdb" and isinstance(dbt, InProcessDbtCliResource):
+        building = {key.path[-1] for key in context.selected_asset_keys if key.path[0] == "marts"}
+        checks = MartChecksDuringDbt(gx, building, context.run.asset_check_selection, context.log)
     invocation = dbt.cli(args, context=context, raise_on_error=False)
     # Streamed to the end even when dbt fails, so that dbt has ended (and released the
     # warehouse) before the failure is raised with the names of the failing nodes.
     try:
-        yield from invocation.stream()
+        for event in invocation.stream():
+            yield event
+            if checks is not None and isinstance(event, dg.Output):
+                key = context.asset_key_for_output(event.output_name)
+                if key.path[0] == "marts":
+                    checks.built_mart(key.path[-1])
     finally:
         if invocation.process.poll() is None:
             invocation.process.terminate()
             invocation.process.wait()
+        if checks is not None:
+            checks.close()
     if engine == "spark":
         copied, broken = spark.bring_back(
             settings,
