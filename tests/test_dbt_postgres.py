@@ -6,7 +6,6 @@ one dbt built on DuckDB in that run, row by row."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from psycopg import sql
 
 from dagster_project.lib import postgres
 from dagster_project.lib.config import DBT_PROJECT_DIR
+from tests.compare_rows import rows_equal, unmatched_rows
 
 pytestmark = pytest.mark.slow
 
@@ -179,18 +179,6 @@ def _comparable(value):
     return value
 
 
-def _equal(left: tuple, right: tuple, tolerance: float = RELATIVE_TOLERANCE) -> bool:
-    return len(left) == len(right) and all(
-        a == b
-        or (
-            isinstance(a, float)
-            and isinstance(b, float)
-            and math.isclose(a, b, rel_tol=tolerance, abs_tol=ABSOLUTE_TOLERANCE[tolerance])
-        )
-        for a, b in zip(left, right, strict=True)
-    )
-
-
 def _sort_key(row: tuple) -> tuple:
     return tuple((0, "") if v is None else (1, repr(v)) for v in row)
 
@@ -246,11 +234,14 @@ def test_every_mart_equals_duckdbs_row_by_row(postgres_build, reference_run):
                 )
                 assert len(left) == len(right), name
                 tolerance = INTERVAL_TOLERANCE if name in INTERVAL_TABLES else RELATIVE_TOLERANCE
+                absolute = ABSOLUTE_TOLERANCE[tolerance]
                 unmatched = [
-                    (a, b) for a, b in zip(left, right, strict=True) if not _equal(a, b, tolerance)
+                    (a, b)
+                    for a, b in zip(left, right, strict=True)
+                    if not rows_equal(a, b, tolerance, absolute)
                 ]
                 if unmatched:
-                    unmatched = _pair_by_exact_values(left, right, tolerance)
+                    unmatched = unmatched_rows(left, right, tolerance, absolute)
                 assert unmatched == [], (name, unmatched[:3])
                 compared += len(left)
                 exact += left == right
@@ -260,26 +251,3 @@ def test_every_mart_equals_duckdbs_row_by_row(postgres_build, reference_run):
     # Most marts are equal to the last bit: all but a few with sums of doubles, and the
     # initiatives' intervals.
     assert exact >= len(tables) - 5 - len(INTERVAL_TABLES)
-
-
-def _pair_by_exact_values(
-    left: list[tuple], right: list[tuple], tolerance: float = RELATIVE_TOLERANCE
-) -> list:
-    """Rows of left without a row of right equal to them (doubles within the tolerance),
-    paired by their values other than doubles."""
-
-    def key(row):
-        return tuple(v for v in row if not isinstance(v, float))
-
-    remaining: dict = {}
-    for row in right:
-        remaining.setdefault(key(row), []).append(row)
-    unmatched = []
-    for row in left:
-        candidates = remaining.get(key(row), [])
-        match = next((other for other in candidates if _equal(row, other, tolerance)), None)
-        if match is None:
-            unmatched.append((row, candidates[:1]))
-        else:
-            candidates.remove(match)
-    return unmatched

@@ -7,7 +7,6 @@ Selected with `pytest -m spark`. One Spark run (one JVM, one SparkSession) per t
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -21,6 +20,7 @@ import pytest
 from dagster_project import cli
 from dagster_project.lib import spark
 from dagster_project.lib.config import DBT_PROJECT_DIR
+from tests.compare_rows import unmatched_rows
 from tests.conftest import MAALBAR, maalbar_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.spark]
@@ -130,14 +130,6 @@ def _comparable(value):
     return value
 
 
-def _close(a, b) -> bool:
-    return a == b or (
-        isinstance(a, float)
-        and isinstance(b, float)
-        and math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=ABSOLUTE_TOLERANCE)
-    )
-
-
 def _rows(path: Path, table: str, columns: list[str]) -> list[tuple]:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -163,30 +155,6 @@ def _tables(path: Path) -> dict[str, list[str]]:
     return tables
 
 
-def _unmatched(left: list[tuple], right: list[tuple]) -> list:
-    """Rows of left without an equal row in right (doubles within the tolerance), paired by
-    their values other than doubles."""
-
-    def key(row):
-        return tuple(v for v in row if not isinstance(v, float))
-
-    remaining: dict = {}
-    for row in right:
-        remaining.setdefault(key(row), []).append(row)
-    unmatched = []
-    for row in left:
-        candidates = remaining.get(key(row), [])
-        match = next(
-            (o for o in candidates if all(_close(a, b) for a, b in zip(row, o, strict=True))),
-            None,
-        )
-        if match is None:
-            unmatched.append((row, candidates[:1]))
-        else:
-            candidates.remove(match)
-    return unmatched
-
-
 @pytest.mark.parametrize("database", ["warehouse/maalbar.duckdb", "published/maalbar.duckdb"])
 def test_every_mart_equals_the_duckdb_engines_row_by_row(spark_run, reference_run, database):
     """Every table of schema marts: of the warehouse (every mart dbt built, published or not)
@@ -202,7 +170,7 @@ def test_every_mart_equals_the_duckdb_engines_row_by_row(spark_run, reference_ru
         assert spark_tables[table] == columns, table
         left, right = _rows(duck_path, table, columns), _rows(spark_path, table, columns)
         assert len(left) == len(right), table
-        unmatched = _unmatched(left, right)
+        unmatched = unmatched_rows(left, right, RELATIVE_TOLERANCE, ABSOLUTE_TOLERANCE)
         assert unmatched == [], (table, unmatched[:3])
         compared += len(left)
         exact += sorted(map(repr, left)) == sorted(map(repr, right))
